@@ -1,0 +1,103 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rohrpost-relay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rohrpost-relay", targets: ["rohrpost-relay"]),
+        .library(name: "RohrpostRelay", targets: ["RohrpostRelay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // libpq, the PostgreSQL C client, as a Swift module.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+
+        // The rohrpost protocol as plain values: parsing, replies, groups, event messages.
+        .target(name: "RohrpostProtocol"),
+
+        // The PostgreSQL side: libpq connection, LISTEN loop, journal reader, migrations.
+        .target(
+            name: "RohrpostPostgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            plugins: ["EmbedSQL"]
+        ),
+
+        // The network side: NIO bootstrap, WebSocket upgrade, connections and fan-out.
+        .target(
+            name: "RohrpostServer",
+            dependencies: [
+                "RohrpostProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The relay as a library: configuration and the services that join both sides.
+        .target(
+            name: "RohrpostRelay",
+            dependencies: [
+                "RohrpostProtocol",
+                "RohrpostPostgres",
+                "RohrpostServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // The command-line tool: flags and environment onto configuration, then run.
+        .executableTarget(
+            name: "rohrpost-relay",
+            dependencies: [
+                "RohrpostRelay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // Build tool that embeds the SQL migrations of `sql/` into the PostgreSQL module.
+        .executableTarget(name: "EmbedSQLTool"),
+        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["EmbedSQLTool"]),
+
+        // Shared by the live tests: a throwaway PostgreSQL cluster and a WebSocket client.
+        .target(
+            name: "RelayTestSupport",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Tests/RelayTestSupport"
+        ),
+
+        .testTarget(name: "RohrpostProtocolTests", dependencies: ["RohrpostProtocol"]),
+        .testTarget(
+            name: "RohrpostPostgresTests",
+            dependencies: ["RohrpostPostgres", "RelayTestSupport"]
+        ),
+        .testTarget(
+            name: "RohrpostRelayTests",
+            dependencies: ["RohrpostRelay", "RelayTestSupport", "RohrpostProtocol"]
+        ),
+    ]
+)

@@ -1,0 +1,66 @@
+/// Reads the event journal that the `sql/` migrations keep, through one connection.
+public struct JournalReader {
+    private let connection: PostgresConnection
+
+    /// Creates a reader on `connection`.
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// The position of the newest committed event, or 0 when there is none.
+    public func lastPosition() throws -> Int64 {
+        let rows = try withSchemaHint { try connection.query("SELECT rohrpost.last_position()") }
+        guard let text = rows.first?.first ?? nil, let position = Int64(text) else {
+            throw PostgresError(.unexpectedResult, "rohrpost.last_position() returned no number")
+        }
+        return position
+    }
+
+    /// Up to `limit` events after `position`, in commit order.
+    public func events(after position: Int64, limit: Int) throws -> [JournalEntry] {
+        let rows = try withSchemaHint {
+            try connection.query(
+                """
+                SELECT position, kind, table_name, object, groups, updated_fields,
+                       left_groups, old_object, joined_groups, committed_at
+                FROM rohrpost.read_events($1, $2)
+                """,
+                [String(position), String(limit)]
+            )
+        }
+        return try rows.map(Self.entry)
+    }
+
+    private static func entry(_ row: [String?]) throws -> JournalEntry {
+        guard row.count == 10, let position = row[0].flatMap({ Int64($0) }), let kind = row[1],
+            let object = row[3]
+        else {
+            throw PostgresError(.unexpectedResult, "rohrpost.read_events returned a row the relay cannot read")
+        }
+        return JournalEntry(
+            position: position,
+            kind: kind,
+            tableName: row[2] ?? "",
+            object: object,
+            groups: row[4].map(PostgresTextArray.parse) ?? [],
+            updatedFields: row[5].map(PostgresTextArray.parse),
+            leftGroups: row[6].map(PostgresTextArray.parse) ?? [],
+            oldObject: row[7],
+            joinedGroups: row[8].map(PostgresTextArray.parse) ?? [],
+            committedAt: row[9]
+        )
+    }
+
+    /// Turns "schema rohrpost does not exist" into advice.
+    private func withSchemaHint<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PostgresError where error.sqlState == "3F000" || error.sqlState == "42883" || error.sqlState == "42P01" {
+            throw PostgresError(
+                error.code,
+                "\(error.message) (the rohrpost schema is missing or old: run `rohrpost-relay migrate`)",
+                sqlState: error.sqlState
+            )
+        }
+    }
+}

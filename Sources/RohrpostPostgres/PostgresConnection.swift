@@ -1,0 +1,160 @@
+import CLibPQ
+
+/// One libpq connection, owned by the thread that made it.
+///
+/// Every call blocks that thread, so a connection lives on a dedicated thread (see
+/// `onDedicatedThread`), never on an event loop or the cooperative pool. The `PGconn` is
+/// freed in `deinit`, and every `PGresult` right where it is taken.
+public final class PostgresConnection {
+    private let connection: OpaquePointer
+
+    /// Connects to PostgreSQL.
+    ///
+    /// - Parameters:
+    ///   - connectionString: a libpq connection string or URL (`host=db dbname=app`,
+    ///     `postgres://...`); empty means libpq's defaults and the `PG*` environment variables.
+    ///   - applicationName: what `pg_stat_activity.application_name` shows for this connection.
+    public init(connectionString: String, applicationName: String, connectTimeoutSeconds: Int = 10) throws {
+        // Our keys come after the user's string, so they win; keepalives notice a dead
+        // server whose socket never closes.
+        let parameters: [(String, String)] = [
+            ("dbname", connectionString),
+            ("application_name", applicationName),
+            ("connect_timeout", String(connectTimeoutSeconds)),
+            ("keepalives", "1"),
+            ("keepalives_idle", "30"),
+            ("keepalives_interval", "10"),
+            ("keepalives_count", "3"),
+            ("client_encoding", "UTF8"),
+        ]
+        let made = withCStrings(parameters.map(\.0)) { keywords in
+            withCStrings(parameters.map(\.1)) { values in
+                PQconnectdbParams(keywords, values, 1)
+            }
+        }
+        guard let made else {
+            throw PostgresError(.connectionFailed, "cannot connect to PostgreSQL: libpq is out of memory")
+        }
+        guard PQstatus(made) == CONNECTION_OK else {
+            let detail = Self.errorText(made)
+            PQfinish(made)
+            throw PostgresError(
+                .connectionFailed,
+                "cannot connect to PostgreSQL: \(detail); set DATABASE_URL or the PG* environment variables"
+            )
+        }
+        connection = made
+    }
+
+    deinit {
+        PQfinish(connection)
+    }
+
+    /// Whether the connection is still usable.
+    public var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK }
+
+    /// The socket, for waiting on with `poll`.
+    public var socket: Int32 { PQsocket(connection) }
+
+    /// Runs one or more statements whose results are not needed.
+    public func execute(_ sql: String) throws {
+        guard let result = PQexec(connection, sql) else { throw lost() }
+        defer { PQclear(result) }
+        try check(result)
+    }
+
+    /// Runs one statement with text parameters (`$1`, `$2`, ...) and returns its rows as text.
+    public func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
+        let result: OpaquePointer? = withOptionalCStrings(parameters) { values in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        guard let result else { throw lost() }
+        defer { PQclear(result) }
+        try check(result)
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(Int(columnCount))
+            for column in 0..<columnCount {
+                if PQgetisnull(result, row, column) == 1 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(result, row, column)))
+                }
+            }
+            rows.append(values)
+        }
+        return rows
+    }
+
+    /// Reads whatever the server has sent without blocking; call when the socket is readable.
+    public func consumeInput() throws {
+        guard PQconsumeInput(connection) == 1 else { throw lost() }
+    }
+
+    /// Takes the notifications received so far.
+    public func takeNotifications() -> [Notification] {
+        var taken: [Notification] = []
+        while let notify = PQnotifies(connection) {
+            defer { PQfreemem(notify) }
+            taken.append(
+                Notification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: String(cString: notify.pointee.extra),
+                    backendPID: notify.pointee.be_pid
+                )
+            )
+        }
+        return taken
+    }
+
+    /// The PID of the server process serving this connection.
+    public var backendPID: Int32 { PQbackendPID(connection) }
+
+    private func check(_ result: OpaquePointer) throws {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return
+        default:
+            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = String(cString: PQresultErrorMessage(result))
+                .trimmingSuffix(while: \.isWhitespace)
+            if !isHealthy { throw lost() }
+            throw PostgresError(.queryFailed, message, sqlState: sqlState)
+        }
+    }
+
+    private func lost() -> PostgresError {
+        PostgresError(.connectionLost, "lost the connection to PostgreSQL: \(Self.errorText(connection))")
+    }
+
+    private static func errorText(_ connection: OpaquePointer) -> String {
+        String(cString: PQerrorMessage(connection)).trimmingSuffix(while: \.isWhitespace)
+            .replacingNewlines()
+    }
+}
+
+/// A NOTIFY received on a LISTEN connection.
+public struct Notification: Sendable, Hashable {
+    /// The channel it was sent on.
+    public let channel: String
+    /// Its payload text.
+    public let payload: String
+    /// The server process that sent it.
+    public let backendPID: Int32
+}
+
+extension String {
+    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
+        var text = Substring(self)
+        while let last = text.last, predicate(last) { text = text.dropLast() }
+        return String(text)
+    }
+
+    fileprivate func replacingNewlines() -> String {
+        split(whereSeparator: \.isNewline).joined(separator: "; ")
+    }
+}

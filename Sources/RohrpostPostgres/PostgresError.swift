@@ -1,0 +1,34 @@
+/// An error from the PostgreSQL side, with a code a caller can match and a message a
+/// user can act on.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        public var description: String { name }
+
+        /// The connection could not be established.
+        public static let connectionFailed = Code(name: "connectionFailed")
+        /// An established connection broke.
+        public static let connectionLost = Code(name: "connectionLost")
+        /// PostgreSQL rejected a statement.
+        public static let queryFailed = Code(name: "queryFailed")
+        /// PostgreSQL answered with something the relay cannot read.
+        public static let unexpectedResult = Code(name: "unexpectedResult")
+    }
+
+    /// What kind of failure this is.
+    public let code: Code
+    /// What happened, in words a user can act on.
+    public let message: String
+    /// PostgreSQL's five-character SQLSTATE, when the server sent one.
+    public let sqlState: String?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, sqlState: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sqlState = sqlState
+    }
+
+    public var description: String { message }
+}

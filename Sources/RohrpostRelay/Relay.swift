@@ -1,0 +1,69 @@
+import Logging
+import NIOCore
+import NIOPosix
+import RohrpostPostgres
+import RohrpostServer
+import ServiceLifecycle
+
+/// The relay: one LISTEN connection to PostgreSQL feeding a WebSocket server.
+///
+/// A swift-service-lifecycle `Service`: `run()` serves until graceful shutdown or
+/// cancellation, then stops accepting, closes every client with 1001 (going away),
+/// releases the LISTEN connection, and returns.
+public final class Relay: Service, Sendable {
+    private let configuration: RelayConfiguration
+    private let logger: Logger
+    private let eventLoops: MultiThreadedEventLoopGroup
+    private let fanOut: FanOut
+    private let listener: Listener
+    private let server: WebSocketServer
+    private let serving: EventLoopPromise<SocketAddress>
+
+    /// Creates a relay; nothing runs until `run()`.
+    public init(configuration: RelayConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.server.eventLoopThreads)
+        let fanOut = FanOut(group: eventLoops)
+        self.eventLoops = eventLoops
+        self.fanOut = fanOut
+        self.serving = eventLoops.next().makePromise(of: SocketAddress.self)
+        self.server = WebSocketServer(
+            configuration: configuration.server, group: eventLoops, fanOut: fanOut,
+            accessPolicy: configuration.accessPolicy, logger: logger)
+        let encoder = EventEncoder()
+        self.listener = Listener(configuration: configuration.listener, logger: logger) { entries in
+            fanOut.publish(encoder.frames(for: entries))
+        }
+    }
+
+    /// The address the server listens on, once it does.
+    public func waitUntilServing() async throws -> SocketAddress {
+        try await serving.futureResult.get()
+    }
+
+    /// Serves until graceful shutdown or cancellation, then shuts down in order.
+    public func run() async throws {
+        let channel: any Channel
+        do {
+            channel = try await server.start()
+        } catch {
+            serving.fail(error)
+            try? await eventLoops.shutdownGracefully()
+            throw error
+        }
+        serving.succeed(try channel.localAddress ?? SocketAddress(ipAddress: "0.0.0.0", port: 0))
+
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await self.listener.run() }
+            // Returns on graceful shutdown, throws on cancellation: either way, stop.
+            try? await gracefulShutdown()
+            logger.info("shutting down: closing clients with 1001")
+            try? await channel.close()
+            await fanOut.closeAllConnections(with: .goingAway)
+            listener.stop()
+        }
+        try? await eventLoops.shutdownGracefully()
+        logger.info("relay stopped")
+    }
+}

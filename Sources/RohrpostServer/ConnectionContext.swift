@@ -1,0 +1,10 @@
+import Logging
+
+/// What every connection of a server shares: where subscriptions live, who may join
+/// what, and the limits.
+struct ConnectionContext: Sendable {
+    let fanOut: FanOut
+    let accessPolicy: any AccessPolicy
+    let maximumPendingBytes: Int
+    let logger: Logger
+}

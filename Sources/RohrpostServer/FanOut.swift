@@ -1,0 +1,61 @@
+import NIOCore
+
+/// Hands encoded messages to every event loop, each of which writes them to its own
+/// subscribers. Safe to call from any thread; never waits for a client.
+public final class FanOut: Sendable {
+    private let tables: [ObjectIdentifier: NIOLoopBound<LoopSubscriptions>]
+
+    /// Creates one subscription table per loop of `group`.
+    public init(group: any EventLoopGroup) {
+        var tables: [ObjectIdentifier: NIOLoopBound<LoopSubscriptions>] = [:]
+        for loop in group.makeIterator() {
+            tables[ObjectIdentifier(loop)] = NIOLoopBound(LoopSubscriptions(), eventLoop: loop)
+        }
+        self.tables = tables
+    }
+
+    /// Sends `messages`, in order, to the subscribers of their groups.
+    public func publish(_ messages: [GroupMessage]) {
+        guard !messages.isEmpty else { return }
+        for table in tables.values {
+            table.eventLoop.execute {
+                table.value.deliver(messages)
+            }
+        }
+    }
+
+    /// Closes every connection with `code` and waits until the close frames are written.
+    public func closeAllConnections(with code: WebSocketCloseCode) async {
+        await withTaskGroup(of: Void.self) { group in
+            for table in tables.values {
+                group.addTask {
+                    let closed = table.eventLoop.flatSubmit {
+                        let futures = table.value.allConnections.map { $0.close(with: code) }
+                        return EventLoopFuture.andAllComplete(futures, on: table.eventLoop)
+                    }
+                    try? await closed.get()
+                }
+            }
+        }
+    }
+
+    /// Connections and groups across all loops (a group on two loops counts twice).
+    public func counts() async -> (connections: Int, groups: Int) {
+        var connections = 0
+        var groups = 0
+        for table in tables.values {
+            let (c, g) = (try? await table.eventLoop.submit { (table.value.connectionCount, table.value.groupCount) }.get()) ?? (0, 0)
+            connections += c
+            groups += g
+        }
+        return (connections, groups)
+    }
+
+    /// The table of `loop`; only to be used on that loop.
+    func subscriptions(on loop: any EventLoop) -> LoopSubscriptions {
+        guard let table = tables[ObjectIdentifier(loop)] else {
+            preconditionFailure("connection on an event loop the fan-out does not know")
+        }
+        return table.value
+    }
+}

@@ -1,0 +1,57 @@
+import NIOCore
+
+/// Which connections of one event loop are in which group.
+///
+/// Each event loop has its own table, touched only on that loop, so subscribing and
+/// delivering need no lock; fan-out writes each frame to the group's members and flushes
+/// each connection once per delivered batch.
+final class LoopSubscriptions {
+    private var members: [String: [ObjectIdentifier: RohrpostConnectionHandler]] = [:]
+    private var connections: [ObjectIdentifier: RohrpostConnectionHandler] = [:]
+    private var toFlush: [RohrpostConnectionHandler] = []
+
+    /// Notes a new connection on this loop, so shutdown can reach it.
+    func register(_ connection: RohrpostConnectionHandler) {
+        connections[ObjectIdentifier(connection)] = connection
+    }
+
+    /// Forgets a connection that has left every group.
+    func unregister(_ connection: RohrpostConnectionHandler) {
+        connections.removeValue(forKey: ObjectIdentifier(connection))
+    }
+
+    /// Every connection on this loop.
+    var allConnections: Dictionary<ObjectIdentifier, RohrpostConnectionHandler>.Values { connections.values }
+
+    /// Connections on this loop.
+    var connectionCount: Int { connections.count }
+
+    /// Adds `connection` to `group`; false if it was already there.
+    func add(_ connection: RohrpostConnectionHandler, to group: String) -> Bool {
+        members[group, default: [:]].updateValue(connection, forKey: ObjectIdentifier(connection)) == nil
+    }
+
+    /// Removes `connection` from `group`, dropping the group when it empties.
+    func remove(_ connection: RohrpostConnectionHandler, from group: String) {
+        guard var connections = members[group] else { return }
+        connections.removeValue(forKey: ObjectIdentifier(connection))
+        members[group] = connections.isEmpty ? nil : connections
+    }
+
+    /// Groups with at least one member on this loop.
+    var groupCount: Int { members.count }
+
+    /// Writes each message to the members of its group, then flushes each touched connection once.
+    func deliver(_ messages: [GroupMessage]) {
+        for message in messages {
+            guard let connections = members[message.group] else { continue }
+            for connection in connections.values where connection.enqueue(message.frame) {
+                toFlush.append(connection)
+            }
+        }
+        for connection in toFlush {
+            connection.flushEnqueued()
+        }
+        toFlush.removeAll(keepingCapacity: true)
+    }
+}

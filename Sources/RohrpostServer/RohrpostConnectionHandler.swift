@@ -1,0 +1,191 @@
+import Logging
+import NIOCore
+import NIOWebSocket
+import RohrpostProtocol
+
+/// One client's WebSocket connection: answers its requests, keeps its subscriptions in its
+/// event loop's table, and writes the frames fan-out hands it.
+///
+/// Everything here runs on the connection's event loop. Replies and events are written as
+/// pre-encoded frames; a client whose unwritten bytes pass the limit is closed with 1008.
+final class RohrpostConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = ByteBuffer
+
+    private let shared: ConnectionContext
+    private let eventLoop: any EventLoop
+    private var context: ChannelHandlerContext?
+    private var subscriptions: LoopSubscriptions?
+    private var groups: Set<String> = []
+    private var isClosing = false
+    private var hasUnflushedWrites = false
+
+    init(context: ConnectionContext, eventLoop: any EventLoop) {
+        self.shared = context
+        self.eventLoop = eventLoop
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        subscriptions = shared.fanOut.subscriptions(on: context.eventLoop)
+        subscriptions?.register(self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        leaveAllGroups()
+        subscriptions?.unregister(self)
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        leaveAllGroups()
+        subscriptions?.unregister(self)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard !isClosing else { return }
+        switch frame.opcode {
+        case .text:
+            let payload = frame.unmaskedData
+            guard payload.readableBytesView.isValidUTF8 else {
+                close(with: .invalidUTF8)
+                return
+            }
+            handleText(payload)
+        case .binary:
+            send(MalformedMessage.empty.reply)
+        case .ping:
+            write(OutboundFrame.pong(frame.unmaskedData, allocator: context.channel.allocator))
+        case .connectionClose:
+            close(with: .normal)
+        default:
+            break
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushEnqueued()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if !context.channel.isWritable {
+            shared.logger.warning("closing a client that stopped reading", metadata: ["client.address": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
+            close(with: .tooSlow)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case NIOWebSocketError.invalidFrameLength, NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge,
+            NIOWebSocketFrameAggregator.Error.tooManyFragments:
+            close(with: .messageTooBig)
+        case is NIOWebSocketError, is NIOWebSocketFrameAggregator.Error:
+            close(with: .protocolError)
+        default:
+            shared.logger.debug("connection error: \(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Requests
+
+    private func handleText(_ payload: ByteBuffer) {
+        let request: Request
+        do {
+            request = try payload.withUnsafeReadableBytes { bytes throws(MalformedMessage) in
+                try Request(parsing: bytes)
+            }
+        } catch {
+            send(error.reply)
+            return
+        }
+        switch request.command {
+        case .ping:
+            send(.pong(to: request))
+        case .subscribe(let group):
+            guard shared.accessPolicy.allowsSubscribe(to: group.name, token: request.authJWT) else {
+                send(.accessDenied(to: request))
+                return
+            }
+            if groups.insert(group.name).inserted {
+                _ = subscriptions?.add(self, to: group.name)
+            }
+            send(.confirming(group, to: request))
+        case .unsubscribe(let group):
+            if groups.remove(group.name) != nil {
+                subscriptions?.remove(self, from: group.name)
+            }
+            send(.confirming(group, to: request))
+        case .invalid(let reply):
+            send(reply)
+        case .other:
+            send(.unknownType(of: request))
+        }
+    }
+
+    private func send(_ reply: Reply) {
+        guard let context else { return }
+        write(OutboundFrame.text(reply.encoded(), allocator: context.channel.allocator))
+    }
+
+    // MARK: Writing
+
+    /// Queues an event frame for this client; true if the client now needs a flush.
+    func enqueue(_ frame: ByteBuffer) -> Bool {
+        guard let context, !isClosing else { return false }
+        context.write(wrapOutboundOut(frame), promise: nil)
+        defer { hasUnflushedWrites = true }
+        return !hasUnflushedWrites
+    }
+
+    /// Flushes what `enqueue` and replies queued.
+    func flushEnqueued() {
+        guard hasUnflushedWrites, let context else { return }
+        hasUnflushedWrites = false
+        context.flush()
+    }
+
+    private func write(_ frame: ByteBuffer) {
+        guard let context else { return }
+        context.write(wrapOutboundOut(frame), promise: nil)
+        hasUnflushedWrites = true
+    }
+
+    /// Sends a close frame with `code`, then closes the socket; the future completes when closed.
+    @discardableResult
+    func close(with code: WebSocketCloseCode) -> EventLoopFuture<Void> {
+        guard let context, !isClosing else {
+            return eventLoop.makeSucceededVoidFuture()
+        }
+        isClosing = true
+        leaveAllGroups()
+        let frame = OutboundFrame.close(code, allocator: context.channel.allocator)
+        let channel = context.channel
+        hasUnflushedWrites = false
+        let closed = eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
+            channel.close(promise: nil)
+            closed.succeed()
+        }
+        return closed.futureResult
+    }
+
+    private func leaveAllGroups() {
+        for group in groups {
+            subscriptions?.remove(self, from: group)
+        }
+        groups.removeAll()
+    }
+}
+
+extension ByteBufferView {
+    /// Whether these bytes are well-formed UTF-8.
+    var isValidUTF8: Bool {
+        withContiguousStorageIfAvailable { String(validating: $0, as: UTF8.self) != nil }
+            ?? (String(validating: Array(self), as: UTF8.self) != nil)
+    }
+}

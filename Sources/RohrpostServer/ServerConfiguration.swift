@@ -1,0 +1,23 @@
+import NIOCore
+
+/// Settings of the WebSocket server.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on. Defaults to `127.0.0.1`.
+    public var host: String = "127.0.0.1"
+    /// The TCP port; 0 picks a free one. Defaults to 8000.
+    public var port: Int = 8000
+    /// The path clients connect to. Defaults to `/ws/rohrpost/`, the original rohrpost's route.
+    public var path: String = "/ws/rohrpost/"
+    /// The largest message a client may send, fragments included; past it the connection
+    /// closes with 1009. Defaults to 64 KiB.
+    public var maximumMessageSize: Int = 64 * 1024
+    /// The most bytes that may wait to be written to one client; past it that client is
+    /// closed with 1008 so no one else waits for it. Defaults to 4 MiB.
+    public var maximumPendingBytes: Int = 4 * 1024 * 1024
+    /// Event loop threads serving connections. Defaults to the number of cores.
+    public var eventLoopThreads: Int = System.coreCount
+
+    /// Creates a configuration with the defaults above.
+    public init() {}
+}
+

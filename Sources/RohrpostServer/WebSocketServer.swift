@@ -1,0 +1,96 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// The listening socket: accepts TCP connections, upgrades requests for the rohrpost path
+/// to WebSocket, and gives each upgraded connection a `RohrpostConnectionHandler`.
+public final class WebSocketServer: Sendable {
+    private let configuration: ServerConfiguration
+    private let group: any EventLoopGroup
+    private let fanOut: FanOut
+    private let connectionContext: ConnectionContext
+    private let logger: Logger
+
+    /// Creates a server whose connections run on `group` and take their events from `fanOut`.
+    public init(
+        configuration: ServerConfiguration,
+        group: any EventLoopGroup,
+        fanOut: FanOut,
+        accessPolicy: any AccessPolicy = OpenAccess(),
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.group = group
+        self.fanOut = fanOut
+        self.connectionContext = ConnectionContext(
+            fanOut: fanOut, accessPolicy: accessPolicy,
+            maximumPendingBytes: configuration.maximumPendingBytes, logger: logger)
+        self.logger = logger
+    }
+
+    /// Binds the socket and starts accepting; returns the bound channel.
+    public func start() async throws -> any Channel {
+        let configuration = configuration
+        let connectionContext = connectionContext
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(
+                .writeBufferWaterMark,
+                value: .init(low: configuration.maximumPendingBytes / 2, high: configuration.maximumPendingBytes)
+            )
+            .childChannelInitializer { channel in
+                let upgrader = NIOWebSocketServerUpgrader(
+                    maxFrameSize: configuration.maximumMessageSize,
+                    automaticErrorHandling: false,
+                    shouldUpgrade: { channel, head in
+                        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+                        return channel.eventLoop.makeSucceededFuture(path == configuration.path ? HTTPHeaders() : nil)
+                    },
+                    upgradePipelineHandler: { channel, _ in
+                        channel.eventLoop.makeCompletedFuture {
+                            try Self.configureWebSocket(channel, configuration, connectionContext)
+                        }
+                    }
+                )
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
+                    )
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPFallbackHandler(webSocketPath: configuration.path))
+                }
+            }
+        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        logger.info(
+            "serving rohrpost over WebSocket",
+            metadata: [
+                "server.address": "\(channel.localAddress.map(String.init(describing:)) ?? "?")",
+                "server.path": "\(configuration.path)",
+            ])
+        return channel
+    }
+
+    private static func configureWebSocket(
+        _ channel: any Channel, _ configuration: ServerConfiguration, _ context: ConnectionContext
+    ) throws {
+        let pipeline = channel.pipeline.syncOperations
+        // Frames are written pre-encoded (one buffer for every subscriber), so the frame
+        // encoder the upgrader installs would only stand in the way.
+        let encoder = try pipeline.context(handlerType: WebSocketFrameEncoder.self)
+        pipeline.removeHandler(context: encoder, promise: nil)
+        let fallback = try pipeline.context(handlerType: HTTPFallbackHandler.self)
+        pipeline.removeHandler(context: fallback, promise: nil)
+        try pipeline.addHandler(
+            NIOWebSocketFrameAggregator(
+                minNonFinalFragmentSize: 0,
+                maxAccumulatedFrameCount: max(16, configuration.maximumMessageSize / 16),
+                maxAccumulatedFrameSize: configuration.maximumMessageSize
+            )
+        )
+        try pipeline.addHandler(RohrpostConnectionHandler(context: context, eventLoop: channel.eventLoop))
+    }
+}
