@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RohrpostPostgres
+import RohrpostRelay
+import ServiceLifecycle
+
+/// `rohrpost-relay demo`: everything in one command, to watch it work.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a private PostgreSQL (unless --database-url/DATABASE_URL is given), watch a demo table, write to it a few times a second, and serve.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var server: ServerOptions
+
+    @Option(help: "Demo writes per second (0 writes nothing). Defaults to 2.")
+    var writesPerSecond: Double = 2
+
+    func run() async throws {
+        let logger = try common.bootstrapLogging()
+        let serverConfiguration = try server.configuration()
+        let explicitURL = common.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
+        var localServer: LocalPostgresServer?
+        defer { localServer?.destroy() }
+        let databaseURL: String
+        if let explicitURL {
+            databaseURL = explicitURL
+        } else {
+            print("Starting a private PostgreSQL for the demo...")
+            let started = try await onDedicatedThread { try LocalPostgresServer.start() }
+            localServer = started
+            databaseURL = started.connectionString()
+        }
+        let database = Database(connectionString: databaseURL)
+        try await database.migrate(logger: logger)
+        try await DemoTable(database: database).install()
+
+        let relay = Relay(
+            configuration: RelayConfiguration(databaseURL: databaseURL, server: serverConfiguration),
+            logger: logger)
+        let writer = DemoWriter(database: database, writesPerSecond: writesPerSecond, logger: logger)
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: relay), .init(service: writer)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await services.run() }
+            let address = try await relay.waitUntilServing()
+            printWelcome(port: address.port ?? serverConfiguration.port, path: serverConfiguration.path, databaseURL: databaseURL)
+            try await tasks.waitForAll()
+        }
+        print("Demo stopped; the private PostgreSQL is removed.")
+    }
+
+    private func printWelcome(port: Int, path: String, databaseURL: String) {
+        let host = (try? server.configuration().host) ?? "127.0.0.1"
+        print("""
+
+            rohrpost-relay demo is running.
+
+              WebSocket:  ws://\(host):\(port)\(path)
+              Subscribe:  {"id": 1, "type": "subscribe", "data": {"type": "todo"}}
+                          (or {"type": "collection", "id": 1}, or {"type": "todo", "id": 3})
+              Database:   \(databaseURL)
+              Change a row yourself:
+                psql "\(databaseURL)" -c "UPDATE todo SET title = 'hello' WHERE id = 1"
+
+            Press Ctrl-C to stop.
+
+            """)
+    }
+}

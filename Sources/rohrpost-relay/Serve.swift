@@ -1,0 +1,35 @@
+import ArgumentParser
+import Logging
+import RohrpostPostgres
+import RohrpostRelay
+import ServiceLifecycle
+
+/// `rohrpost-relay serve`: LISTEN on the database and serve WebSocket clients.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "LISTEN for row changes and serve rohrpost clients over WebSocket.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var server: ServerOptions
+
+    @Flag(help: "Apply the SQL migrations before serving.")
+    var migrate = false
+
+    func run() async throws {
+        let logger = try common.bootstrapLogging()
+        let serverConfiguration = try server.configuration()
+        let databaseURL = common.resolvedDatabaseURL
+        if migrate {
+            try await Database(connectionString: databaseURL).migrate(logger: logger)
+        }
+        let relay = Relay(
+            configuration: RelayConfiguration(databaseURL: databaseURL, server: serverConfiguration),
+            logger: logger)
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: relay)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await services.run()
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import RohrpostRelay
+
+/// `rohrpost-relay watch TABLE`: install the change triggers on a table.
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send a table's row changes to rohrpost groups (calls rohrpost.watch).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "The table, optionally schema-qualified, e.g. public.todo.")
+    var table: String
+
+    @Option(name: .customLong("group"), help: "A group template such as 'collection-{collection_id}'; repeat for several. Defaults to <table>-{<primary key>}.")
+    var groups: [String] = []
+
+    @Option(name: .customLong("column"), help: "A column the events carry; repeat for several. Defaults to all columns.")
+    var columns: [String] = []
+
+    func run() async throws {
+        _ = try common.bootstrapLogging()
+        try await Database(connectionString: common.resolvedDatabaseURL).watch(
+            table: table, groups: groups.isEmpty ? nil : groups, columns: columns.isEmpty ? nil : columns)
+        print("Watching \(table).")
+    }
+}
+
+/// `rohrpost-relay unwatch TABLE`: remove the change triggers from a table.
+struct Unwatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Stop sending a table's row changes (calls rohrpost.unwatch).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "The table, optionally schema-qualified.")
+    var table: String
+
+    func run() async throws {
+        _ = try common.bootstrapLogging()
+        try await Database(connectionString: common.resolvedDatabaseURL).unwatch(table: table)
+        print("No longer watching \(table).")
+    }
+}
