@@ -15,6 +15,7 @@ public final class Listener: Sendable {
     private let statusChanged: @Sendable (ListenerStatus) -> Void
     private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
+    private let currentStatus = Atomic<UInt8>(ListenerStatus.connecting.rawValue)
     private let startPosition: Int64?
 
     /// Creates a listener.
@@ -59,13 +60,23 @@ public final class Listener: Sendable {
         wake.signal()
     }
 
+    /// Where the connection stands now.
+    public var status: ListenerStatus {
+        ListenerStatus(rawValue: currentStatus.load(ordering: .acquiring)) ?? .connecting
+    }
+
+    private func report(_ status: ListenerStatus) {
+        currentStatus.store(status.rawValue, ordering: .releasing)
+        statusChanged(status)
+    }
+
     private var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
 
     private func loop() {
         var machine = ListenerStateMachine(backoff: configuration.backoff)
         var session = Session(position: startPosition)
         var action = machine.start()
-        statusChanged(.connecting)
+        report(.connecting)
         while true {
             if isStopping { action = machine.stopRequested() }
             switch action {
@@ -76,7 +87,7 @@ public final class Listener: Sendable {
                     logger.info(
                         "listening for row changes",
                         metadata: ["pg.channel": "\(configuration.channel)", "pg.position": "\(session.position ?? 0)"])
-                    statusChanged(.listening)
+                    report(.listening)
                     action = machine.connected()
                 } catch {
                     session.close()
@@ -97,7 +108,7 @@ public final class Listener: Sendable {
                     }
                 } catch {
                     session.close()
-                    statusChanged(.connecting)
+                    report(.connecting)
                     action = machine.connectionLost()
                     logger.warning("lost the LISTEN connection, reconnecting: \(error)")
                 }
@@ -107,7 +118,7 @@ public final class Listener: Sendable {
                 }
             case .stop:
                 session.close()
-                statusChanged(.stopped)
+                report(.stopped)
                 return
             }
         }

@@ -19,7 +19,7 @@ public struct ListenerConfiguration: Sendable {
 }
 
 /// Where the LISTEN connection stands, for logs, readiness and metrics.
-public enum ListenerStatus: Sendable, Hashable {
+public enum ListenerStatus: UInt8, Sendable, Hashable {
     /// Connecting, or waiting to reconnect.
     case connecting
     /// Listening and caught up with the journal.

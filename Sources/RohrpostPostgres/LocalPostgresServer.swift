@@ -75,6 +75,17 @@ public final class LocalPostgresServer: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// Ends the server at once with a signal, without starting any program: safe in an
+    /// `atexit` handler, where Foundation's `Process` can hang.
+    public func killImmediately() {
+        let pidFile = dataDirectory + "/postmaster.pid"
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let line = text.split(separator: "\n").first, let pid = pid_t(line)
+        {
+            kill(pid, SIGQUIT)
+        }
+    }
+
     private static func findBinDirectory() throws -> String {
         let reported = (try? ServerProcess.run("/usr/bin/env", ["pg_config", "--bindir"], asServerUser: false))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

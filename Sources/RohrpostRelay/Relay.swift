@@ -42,6 +42,15 @@ public final class Relay: Service, Sendable {
         try await serving.futureResult.get()
     }
 
+    /// Whether the LISTEN connection is up and caught up with the journal.
+    public var isListening: Bool { listener.status == .listening }
+
+    /// Open client connections and groups with members, summed over event loops (a group
+    /// with members on two loops counts twice).
+    public func counts() async -> (connections: Int, groups: Int) {
+        await fanOut.counts()
+    }
+
     /// Serves until graceful shutdown or cancellation, then shuts down in order.
     public func run() async throws {
         let channel: any Channel

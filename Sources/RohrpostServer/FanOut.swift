@@ -3,13 +3,13 @@ import NIOCore
 /// Hands encoded messages to every event loop, each of which writes them to its own
 /// subscribers. Safe to call from any thread; never waits for a client.
 public final class FanOut: Sendable {
-    private let tables: [ObjectIdentifier: NIOLoopBound<LoopSubscriptions>]
+    private let tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>]
 
     /// Creates one subscription table per loop of `group`.
     public init(group: any EventLoopGroup) {
-        var tables: [ObjectIdentifier: NIOLoopBound<LoopSubscriptions>] = [:]
+        var tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>] = [:]
         for loop in group.makeIterator() {
-            tables[ObjectIdentifier(loop)] = NIOLoopBound(LoopSubscriptions(), eventLoop: loop)
+            tables[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopSubscriptions(), eventLoop: loop)
         }
         self.tables = tables
     }

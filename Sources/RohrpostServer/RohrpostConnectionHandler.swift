@@ -14,15 +14,18 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
 
     private let shared: ConnectionContext
     private let eventLoop: any EventLoop
+    /// Where frames are written: the head of the pipeline, past the frame encoder.
+    private let writer: ChannelHandlerContext
     private var context: ChannelHandlerContext?
     private var subscriptions: LoopSubscriptions?
     private var groups: Set<String> = []
     private var isClosing = false
     private var hasUnflushedWrites = false
 
-    init(context: ConnectionContext, eventLoop: any EventLoop) {
+    init(context: ConnectionContext, writer: ChannelHandlerContext) {
         self.shared = context
-        self.eventLoop = eventLoop
+        self.writer = writer
+        self.eventLoop = writer.eventLoop
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -136,22 +139,22 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
 
     /// Queues an event frame for this client; true if the client now needs a flush.
     func enqueue(_ frame: ByteBuffer) -> Bool {
-        guard let context, !isClosing else { return false }
-        context.write(wrapOutboundOut(frame), promise: nil)
+        guard context != nil, !isClosing else { return false }
+        writer.write(wrapOutboundOut(frame), promise: nil)
         defer { hasUnflushedWrites = true }
         return !hasUnflushedWrites
     }
 
     /// Flushes what `enqueue` and replies queued.
     func flushEnqueued() {
-        guard hasUnflushedWrites, let context else { return }
+        guard hasUnflushedWrites, context != nil else { return }
         hasUnflushedWrites = false
-        context.flush()
+        writer.flush()
     }
 
     private func write(_ frame: ByteBuffer) {
-        guard let context else { return }
-        context.write(wrapOutboundOut(frame), promise: nil)
+        guard context != nil else { return }
+        writer.write(wrapOutboundOut(frame), promise: nil)
         hasUnflushedWrites = true
     }
 
@@ -167,7 +170,7 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         let channel = context.channel
         hasUnflushedWrites = false
         let closed = eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
+        writer.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
             channel.close(promise: nil)
             closed.succeed()
         }

@@ -78,10 +78,11 @@ public final class WebSocketServer: Sendable {
         _ channel: any Channel, _ configuration: ServerConfiguration, _ context: ConnectionContext
     ) throws {
         let pipeline = channel.pipeline.syncOperations
-        // Frames are written pre-encoded (one buffer for every subscriber), so the frame
-        // encoder the upgrader installs would only stand in the way.
-        let encoder = try pipeline.context(handlerType: WebSocketFrameEncoder.self)
-        pipeline.removeHandler(context: encoder, promise: nil)
+        // Frames are written pre-encoded (one buffer for every subscriber), past the frame
+        // encoder the upgrader installs: through a handler at the head of the pipeline.
+        let frameWriter = FrameWriter()
+        try pipeline.addHandler(frameWriter, position: .first)
+        let frameWriterContext = try pipeline.context(handler: frameWriter)
         let fallback = try pipeline.context(handlerType: HTTPFallbackHandler.self)
         pipeline.removeHandler(context: fallback, promise: nil)
         try pipeline.addHandler(
@@ -91,6 +92,6 @@ public final class WebSocketServer: Sendable {
                 maxAccumulatedFrameSize: configuration.maximumMessageSize
             )
         )
-        try pipeline.addHandler(RohrpostConnectionHandler(context: context, eventLoop: channel.eventLoop))
+        try pipeline.addHandler(RohrpostConnectionHandler(context: context, writer: frameWriterContext))
     }
 }
