@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RohrpostRelayTests",
-            dependencies: ["RohrpostRelay", "RelayTestSupport", "RohrpostProtocol"]
+            dependencies: ["RohrpostRelay", "RohrpostPostgres", "RelayTestSupport", "RohrpostProtocol"]
         ),
     ]
 )

@@ -1,0 +1,78 @@
+import Foundation
+import RelayTestSupport
+import RohrpostPostgres
+import Testing
+
+/// Events arrive once, complete, and in commit order, whatever the transactions did.
+@Suite struct OrderingTests {
+    @Test func rolledBackTransactionSendsNothing() async throws {
+        try await LiveRelay.with(setUp: todoTable) { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            try live.database.execute("BEGIN; INSERT INTO todo (collection_id, title) VALUES (1, 'never'); ROLLBACK;")
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'kept')")
+            let event = try await client.receiveEvent()
+            #expect(event.object["title"] as? String == "kept")
+        }
+    }
+
+    @Test func rowChangedBackAndForthInOneTransactionSendsEveryChange() async throws {
+        try await LiveRelay.with(setUp: todoTable + "INSERT INTO todo (collection_id, title) VALUES (1, 'x');") { live in
+            let client = try await live.subscriber(#"{"type": "todo", "id": 1}"#)
+            try live.database.execute("""
+                BEGIN;
+                UPDATE todo SET title = 'y' WHERE id = 1; UPDATE todo SET title = 'x' WHERE id = 1;
+                UPDATE todo SET title = 'y' WHERE id = 1; UPDATE todo SET title = 'x' WHERE id = 1;
+                COMMIT;
+                """)
+            let titles = try await client.receiveEvents(4).map { $0.object["title"] as? String }
+            #expect(titles == ["y", "x", "y", "x"])
+            try await client.expectNothing(for: .milliseconds(200))
+        }
+    }
+
+    @Test func interleavedTransactionsArriveInCommitOrderWithIncreasingIds() async throws {
+        try await LiveRelay.with(setUp: todoTable) { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            let first = try PostgresConnection(connectionString: live.database.connectionString, applicationName: "writer 1")
+            let second = try PostgresConnection(connectionString: live.database.connectionString, applicationName: "writer 2")
+            // The first to write commits last.
+            try first.execute("BEGIN; INSERT INTO todo (collection_id, title) VALUES (1, 'written first')")
+            try second.execute("BEGIN; INSERT INTO todo (collection_id, title) VALUES (1, 'written second')")
+            try second.execute("COMMIT")
+            try first.execute("COMMIT")
+            let events = try await client.receiveEvents(2)
+            #expect(events.map { $0.object["title"] as? String } == ["written second", "written first"])
+            #expect(events[0].id < events[1].id)
+        }
+    }
+
+    @Test func largeRowIsDeliveredInFullInItsPlace() async throws {
+        try await LiveRelay.with(setUp: todoTable) { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            let large = String(repeating: "0123456789", count: 10_000)  // 100 KB, past NOTIFY's 8000 bytes
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'before')")
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, $1)", parameters: [large])
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after')")
+            let titles = try await client.receiveEvents(3).map { $0.object["title"] as? String }
+            #expect(titles == ["before", large, "after"])
+        }
+    }
+
+    @Test func fiftyThousandRowUpdateInOneTransactionDeliversEveryEventInOrder() async throws {
+        let rows = 50_000
+        try await LiveRelay.with(setUp: todoTable + "INSERT INTO todo (collection_id, title) SELECT 1, 'row' FROM generate_series(1, \(rows));") { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            try live.database.execute("UPDATE todo SET done = true")
+            var lastID: Int64 = 0
+            var seen = Set<Int>()
+            for _ in 0..<rows {
+                let event = try await client.receiveEvent(timeout: .seconds(30))
+                #expect(event.id > lastID)
+                lastID = event.id
+                seen.insert(event.object["id"] as? Int ?? 0)
+            }
+            #expect(seen.count == rows)
+            try await client.expectNothing(for: .milliseconds(200))
+        }
+    }
+}
