@@ -92,7 +92,7 @@ public final class Listener: Sendable {
                 } catch {
                     session.close()
                     action = machine.connectFailed()
-                    logger.error("cannot listen: \(error)", metadata: ["pg.retryIn": "\(action)"])
+                    logger.error("cannot listen: \(error)", metadata: ["pg.retryInMilliseconds": "\(action.delayMilliseconds)"])
                 }
             case .listen:
                 guard let connection = session.connection else {
@@ -110,7 +110,9 @@ public final class Listener: Sendable {
                     session.close()
                     report(.connecting)
                     action = machine.connectionLost()
-                    logger.warning("lost the LISTEN connection, reconnecting: \(error)")
+                    logger.warning(
+                        "lost the LISTEN connection, reconnecting: \(error)",
+                        metadata: ["pg.retryInMilliseconds": "\(action.delayMilliseconds)"])
                 }
             case .reconnect(let delay):
                 if wake.wait(timeout: delay) != .signalled {

@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// One libpq connection, owned by the thread that made it.
 ///
@@ -155,6 +156,8 @@ extension String {
     }
 
     fileprivate func replacingNewlines() -> String {
-        split(whereSeparator: \.isNewline).joined(separator: "; ")
+        split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: "; ")
     }
 }
