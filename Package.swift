@@ -92,6 +92,16 @@ let package = Package(
 
         .testTarget(name: "RohrpostProtocolTests", dependencies: ["RohrpostProtocol"]),
         .testTarget(
+            name: "RohrpostServerTests",
+            dependencies: [
+                "RohrpostServer",
+                "RohrpostProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "RohrpostPostgresTests",
             dependencies: ["RohrpostPostgres", "RelayTestSupport"]
         ),
