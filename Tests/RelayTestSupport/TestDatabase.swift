@@ -1,0 +1,43 @@
+import Synchronization
+
+/// A database of its own in a test cluster, so that tests do not see each other's tables.
+///
+/// `execute` and `query` block on libpq; they keep one connection, reopened when the server
+/// dropped it, and are safe to call from several tasks (they take turns).
+public final class TestDatabase: Sendable {
+    /// The database name, unique within its cluster.
+    public let name: String
+    /// libpq keyword/value form: `host=127.0.0.1 port=N dbname=X user=postgres`.
+    public let connectionString: String
+    /// The `application_name` of this fixture's own connection, so tests can tell it apart.
+    public static let applicationName = "relay-test-support"
+
+    private let connection = Mutex<LibPQConnection?>(nil)
+
+    init(name: String, port: Int) {
+        self.name = name
+        self.connectionString = "host=127.0.0.1 port=\(port) dbname=\(name) user=postgres"
+    }
+
+    /// Runs SQL (one or several statements, or one with `$1`-style parameters), ignoring rows.
+    public func execute(_ sql: String, parameters: [String?] = []) throws {
+        _ = try self.query(sql, parameters: parameters)
+    }
+
+    /// Runs SQL and returns the rows of its last statement as text values, `nil` for NULL.
+    public func query(_ sql: String, parameters: [String?] = []) throws -> [[String?]] {
+        let connectionString = "\(self.connectionString) application_name=\(Self.applicationName)"
+        return try self.connection.withLock { connection in
+            if connection == nil || connection!.isBroken {
+                connection = try LibPQConnection(connectionString)
+            }
+            do {
+                return try connection!.query(sql, parameters: parameters)
+            } catch where connection!.isBroken {
+                // The server restarted or ended this backend before the statement ran: retry once.
+                connection = try LibPQConnection(connectionString)
+                return try connection!.query(sql, parameters: parameters)
+            }
+        }
+    }
+}
