@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "RelayTestSupport",
             dependencies: [
-                "CLibPQ",
+                "RohrpostPostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,7 +103,14 @@ let package = Package(
         ),
         .testTarget(
             name: "RohrpostPostgresTests",
-            dependencies: ["RohrpostPostgres", "RelayTestSupport"]
+            dependencies: [
+                "RohrpostPostgres",
+                "RelayTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "RohrpostRelayTests",

@@ -3,51 +3,55 @@ import Foundation
 /// A private PostgreSQL server in a temporary directory, made from the local server
 /// binaries: for `rohrpost-relay demo` and for tests.
 ///
-/// PostgreSQL refuses to run as root, so when this process is root the server runs as the
-/// `postgres` OS user (through `runuser`) and its directory belongs to that user.
+/// When this process is root the server runs as the `postgres` OS user, and its directory
+/// belongs to that user.
 public final class LocalPostgresServer: Sendable {
-    /// The TCP port on 127.0.0.1.
+    /// The TCP port on 127.0.0.1, kept across `stop()` and `start()`.
     public let port: Int
-    /// The temporary directory holding the data directory, socket and log.
+    /// The temporary directory holding the data directory, the socket and the log.
     public let directory: String
-    private let binDirectory: String
-
-    private var dataDirectory: String { directory + "/data" }
     /// The server's log file.
     public var logFile: String { directory + "/postgres.log" }
+    private let binDirectory: String
+    private let durable: Bool
+
+    private var dataDirectory: String { directory + "/data" }
+    private var pgCtl: String { binDirectory + "/pg_ctl" }
 
     /// Creates a new cluster (initdb) and starts it on a free port.
     ///
-    /// - Parameter durable: false turns off fsync and friends: fast, and lost on a crash.
-    public static func start(durable: Bool = false) throws -> LocalPostgresServer {
+    /// - Parameter durable: false turns off fsync and friends: fast, and a crash (or an
+    ///   immediate stop) may lose the last half second of commits.
+    public static func create(durable: Bool = false) throws -> LocalPostgresServer {
         let binDirectory = try findBinDirectory()
         let directory = try makeDirectory()
-        try ServerProcess.run(binDirectory + "/initdb", [
-            "-D", directory + "/data", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync",
+        try ServerProcess.run(ServerProcess.asServerUser + [
+            binDirectory + "/initdb", "-D", directory + "/data", "-A", "trust", "-U", "postgres",
+            "-E", "UTF8", "--locale=C", "--no-sync",
         ])
-        var settings = ["listen_addresses": "'127.0.0.1'", "unix_socket_directories": "'\(directory)'", "max_connections": "300"]
-        if !durable {
-            settings.merge(["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"]) { $1 }
-        }
-        let conf = settings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)\n" }.joined()
-        let confPath = directory + "/data/postgresql.auto.conf"
-        try ServerProcess.appendAsServerUser(conf, to: confPath)
+        var lastError: any Error = PostgresError(.connectionFailed, "cannot start a local PostgreSQL")
+        // Another process may take the free port before PostgreSQL binds it; try a new one.
         for _ in 0..<5 {
-            let server = LocalPostgresServer(port: try freePort(), directory: directory, binDirectory: binDirectory)
+            let server = LocalPostgresServer(
+                port: try freePort(), directory: directory, binDirectory: binDirectory, durable: durable)
             do {
                 try server.start()
                 return server
             } catch {
-                continue  // the port was taken meanwhile; try another
+                lastError = error
+                let log = (try? String(contentsOfFile: server.logFile, encoding: .utf8)) ?? ""
+                guard log.contains("Address already in use") else { break }
             }
         }
-        throw PostgresError(.connectionFailed, "cannot start a local PostgreSQL; see \(directory)/postgres.log")
+        try? FileManager.default.removeItem(atPath: directory)
+        throw lastError
     }
 
-    private init(port: Int, directory: String, binDirectory: String) {
+    private init(port: Int, directory: String, binDirectory: String, durable: Bool) {
         self.port = port
         self.directory = directory
         self.binDirectory = binDirectory
+        self.durable = durable
     }
 
     /// A libpq connection string for `database` on this server.
@@ -55,17 +59,22 @@ public final class LocalPostgresServer: Sendable {
         "host=127.0.0.1 port=\(port) user=postgres dbname=\(database)"
     }
 
-    /// Starts the server (again) on its port and waits until it accepts connections.
+    /// Starts the server (again) and waits until it accepts connections.
     public func start() throws {
-        try ServerProcess.run(binDirectory + "/pg_ctl", [
-            "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o", "-p \(port)", "start",
+        // Settings go on the command line, so a restart keeps them.
+        var options = "-h 127.0.0.1 -p \(port) -k \(directory) -c max_connections=300"
+        if !durable {
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        }
+        try ServerProcess.run(ServerProcess.asServerUser + [
+            pgCtl, "start", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o", options,
         ])
     }
 
-    /// Stops the server; `immediately` skips the shutdown checkpoint, like a crash.
+    /// Stops the server; `immediately` skips the shutdown checkpoint, as a crash would.
     public func stop(immediately: Bool = false) throws {
-        try ServerProcess.run(binDirectory + "/pg_ctl", [
-            "-D", dataDirectory, "-w", "-t", "60", "-m", immediately ? "immediate" : "fast", "stop",
+        try ServerProcess.run(ServerProcess.asServerUser + [
+            pgCtl, "stop", "-D", dataDirectory, "-m", immediately ? "immediate" : "fast", "-w",
         ])
     }
 
@@ -75,19 +84,16 @@ public final class LocalPostgresServer: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Ends the server at once with a signal, without starting any program: safe in an
-    /// `atexit` handler, where Foundation's `Process` can hang.
-    public func killImmediately() {
-        let pidFile = dataDirectory + "/postmaster.pid"
-        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-            let line = text.split(separator: "\n").first, let pid = pid_t(line)
-        {
-            kill(pid, SIGQUIT)
-        }
+    /// Starts a watchdog in a session of its own that destroys this server once process
+    /// `pid` is gone, even when that process was killed and ran no exit handler.
+    public func destroyWhenProcessExits(_ pid: pid_t = getpid()) throws {
+        let script = "while kill -0 $1 2>/dev/null; do sleep 1; done; d=$2; shift 2; \"$@\"; rm -rf \"$d\""
+        let stop = ServerProcess.asServerUser + [pgCtl, "stop", "-D", dataDirectory, "-m", "immediate"]
+        try ServerProcess.spawn(["/usr/bin/setsid", "/bin/sh", "-c", script, "sh", "\(pid)", directory] + stop)
     }
 
     private static func findBinDirectory() throws -> String {
-        let reported = (try? ServerProcess.run("/usr/bin/env", ["pg_config", "--bindir"], asServerUser: false))?
+        let reported = (try? ServerProcess.run(["/usr/bin/env", "pg_config", "--bindir"]))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         for candidate in [reported, "/usr/lib/postgresql/15/bin"] where !candidate.isEmpty {
             if FileManager.default.isExecutableFile(atPath: candidate + "/initdb") { return candidate }
@@ -98,7 +104,7 @@ public final class LocalPostgresServer: Sendable {
     }
 
     private static func makeDirectory() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/rohrpost-pg.XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() + "rohrpost-pg.XXXXXX").utf8CString)
         guard let pointer = mkdtemp(&template) else {
             throw PostgresError(.connectionFailed, "cannot create a temporary directory: errno \(errno)")
         }
@@ -107,6 +113,7 @@ public final class LocalPostgresServer: Sendable {
         return directory
     }
 
+    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
     private static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw PostgresError(.connectionFailed, "cannot create a socket: errno \(errno)") }

@@ -44,6 +44,8 @@ public final class PostgresConnection {
                 "cannot connect to PostgreSQL: \(detail); set DATABASE_URL or the PG* environment variables"
             )
         }
+        // Server NOTICEs ("... does not exist, skipping") would go to stderr unasked.
+        PQsetNoticeProcessor(made, { _, _ in }, nil)
         connection = made
     }
 
@@ -64,11 +66,15 @@ public final class PostgresConnection {
         try check(result)
     }
 
-    /// Runs one statement with text parameters (`$1`, `$2`, ...) and returns its rows as text.
+    /// Runs SQL and returns the rows of its last statement as text (`nil` for NULL).
+    /// With parameters (`$1`, `$2`, ...) the SQL must be one statement; without, it may be several.
     public func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
-        let result: OpaquePointer? = withOptionalCStrings(parameters) { values in
-            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
-        }
+        let result: OpaquePointer? =
+            parameters.isEmpty
+            ? PQexec(connection, sql)
+            : withOptionalCStrings(parameters) { values in
+                PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            }
         guard let result else { throw lost() }
         defer { PQclear(result) }
         try check(result)

@@ -27,7 +27,8 @@ struct Demo: AsyncParsableCommand {
             databaseURL = explicitURL
         } else {
             print("Starting a private PostgreSQL for the demo...")
-            let started = try await onDedicatedThread { try LocalPostgresServer.start() }
+            let started = try await onDedicatedThread { try LocalPostgresServer.create() }
+            try started.destroyWhenProcessExits()
             localServer = started
             databaseURL = started.connectionString()
         }

@@ -1,3 +1,4 @@
+import RohrpostPostgres
 import Synchronization
 
 /// A database of its own in a test cluster, so that tests do not see each other's tables.
@@ -12,11 +13,11 @@ public final class TestDatabase: Sendable {
     /// The `application_name` of this fixture's own connection, so tests can tell it apart.
     public static let applicationName = "relay-test-support"
 
-    private let connection = Mutex<LibPQConnection?>(nil)
+    private let connection = Mutex<PostgresConnection?>(nil)
 
-    init(name: String, port: Int) {
+    init(name: String, connectionString: String) {
         self.name = name
-        self.connectionString = "host=127.0.0.1 port=\(port) dbname=\(name) user=postgres"
+        self.connectionString = connectionString
     }
 
     /// Runs SQL (one or several statements, or one with `$1`-style parameters), ignoring rows.
@@ -26,18 +27,21 @@ public final class TestDatabase: Sendable {
 
     /// Runs SQL and returns the rows of its last statement as text values, `nil` for NULL.
     public func query(_ sql: String, parameters: [String?] = []) throws -> [[String?]] {
-        let connectionString = "\(self.connectionString) application_name=\(Self.applicationName)"
-        return try self.connection.withLock { connection in
-            if connection == nil || connection!.isBroken {
-                connection = try LibPQConnection(connectionString)
+        try self.connection.withLock { connection in
+            if connection == nil || !connection!.isHealthy {
+                connection = try connect()
             }
             do {
-                return try connection!.query(sql, parameters: parameters)
-            } catch where connection!.isBroken {
+                return try connection!.query(sql, parameters)
+            } catch let error as PostgresError where error.code == .connectionLost {
                 // The server restarted or ended this backend before the statement ran: retry once.
-                connection = try LibPQConnection(connectionString)
-                return try connection!.query(sql, parameters: parameters)
+                connection = try connect()
+                return try connection!.query(sql, parameters)
             }
         }
+    }
+
+    private func connect() throws -> PostgresConnection {
+        try PostgresConnection(connectionString: connectionString, applicationName: Self.applicationName)
     }
 }

@@ -2,10 +2,6 @@
 public struct TestSupportError: Error, CustomStringConvertible, Sendable {
     /// The kind of failure, for tests that expect a particular one.
     public enum Code: Sendable, Equatable {
-        /// A PostgreSQL program (initdb, pg_ctl) failed.
-        case postgresProgramFailed
-        /// libpq could not connect or a statement failed.
-        case postgresQueryFailed
         /// The server answered the WebSocket upgrade request with something other than 101.
         case upgradeFailed(status: Int)
         /// Nothing arrived within the time a test allowed.

@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import RelayTestSupport
+import RohrpostPostgres
 import Testing
 
 /// Checks the live-test fixtures themselves: the PostgreSQL cluster and the WebSocket client.
@@ -16,7 +17,7 @@ import Testing
         try first.execute("CREATE TABLE only_here (id int PRIMARY KEY, note text); INSERT INTO only_here VALUES (1, NULL)")
         #expect(try first.query("SELECT id, note FROM only_here") == [["1", nil]])
         #expect(try second.query("SELECT to_regclass('only_here')::text") == [[nil]])
-        #expect(throws: TestSupportError.self) { try second.execute("SELECT * FROM only_here") }
+        #expect(throws: PostgresError.self) { try second.execute("SELECT * FROM only_here") }
     }
 
     @Test func testDatabaseReconnectsAfterItsBackendIsTerminated() async throws {
@@ -39,7 +40,7 @@ import Testing
         try database.execute("CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)")
 
         try await cluster.stop()
-        #expect(throws: TestSupportError.self) { try database.query("SELECT id FROM kept") }
+        #expect(throws: PostgresError.self) { try database.query("SELECT id FROM kept") }
         try await cluster.start()
         #expect(try database.query("SELECT id FROM kept") == [["7"]])
     }
