@@ -49,7 +49,8 @@ struct ListenerStateMachine {
 
     mutating func connectionLost() -> Action {
         guard state == .listening else { return .stop }
-        state = .waiting(failedAttempts: 0)
+        // The first retry waits delay(attempt: 0); a failure after it waits delay(attempt: 1).
+        state = .waiting(failedAttempts: 1)
         return .reconnect(after: backoff.delay(attempt: 0))
     }
 

@@ -32,3 +32,8 @@ struct CommonOptions: ParsableArguments {
         return Logger(label: "rohrpost-relay")
     }
 }
+
+/// Writes a line to standard output at once (`print` buffers when stdout is a file or pipe).
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

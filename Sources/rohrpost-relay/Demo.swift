@@ -26,7 +26,7 @@ struct Demo: AsyncParsableCommand {
         if let explicitURL {
             databaseURL = explicitURL
         } else {
-            print("Starting a private PostgreSQL for the demo...")
+            say("Starting a private PostgreSQL for the demo...")
             let started = try await onDedicatedThread { try LocalPostgresServer.create() }
             try started.destroyWhenProcessExits()
             localServer = started
@@ -51,12 +51,12 @@ struct Demo: AsyncParsableCommand {
             printWelcome(port: address.port ?? serverConfiguration.port, path: serverConfiguration.path, databaseURL: databaseURL)
             try await tasks.waitForAll()
         }
-        print("Demo stopped; the private PostgreSQL is removed.")
+        say("Demo stopped; the private PostgreSQL is removed.")
     }
 
     private func printWelcome(port: Int, path: String, databaseURL: String) {
         let host = (try? server.configuration().host) ?? "127.0.0.1"
-        print("""
+        say("""
 
             rohrpost-relay demo is running.
 

@@ -11,6 +11,6 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let logger = try common.bootstrapLogging()
         let applied = try await Database(connectionString: common.resolvedDatabaseURL).migrate(logger: logger)
-        print(applied.isEmpty ? "Already up to date." : "Applied \(applied.joined(separator: ", ")).")
+        say(applied.isEmpty ? "Already up to date." : "Applied \(applied.joined(separator: ", ")).")
     }
 }

@@ -21,7 +21,7 @@ struct Watch: AsyncParsableCommand {
         _ = try common.bootstrapLogging()
         try await Database(connectionString: common.resolvedDatabaseURL).watch(
             table: table, groups: groups.isEmpty ? nil : groups, columns: columns.isEmpty ? nil : columns)
-        print("Watching \(table).")
+        say("Watching \(table).")
     }
 }
 
@@ -38,6 +38,6 @@ struct Unwatch: AsyncParsableCommand {
     func run() async throws {
         _ = try common.bootstrapLogging()
         try await Database(connectionString: common.resolvedDatabaseURL).unwatch(table: table)
-        print("No longer watching \(table).")
+        say("No longer watching \(table).")
     }
 }

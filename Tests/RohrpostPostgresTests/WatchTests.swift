@@ -1,0 +1,126 @@
+import Logging
+import RelayTestSupport
+import RohrpostPostgres
+import Testing
+
+/// The SQL API of the migrations: watch, unwatch, read_events, prune and last_position.
+@Suite struct WatchTests {
+    @Test func watchRefusesATableWithoutPrimaryKeyUnlessGivenGroups() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("CREATE TABLE notes (body text)")
+        #expect(errorText(of: "SELECT rohrpost.watch('notes')", in: database)
+            .contains("table public.notes has no primary key: pass groups => ARRAY['...']"))
+    }
+
+    @Test func watchRefusesATemplateNamingAMissingColumn() async throws {
+        let database = try await migratedDatabase()
+        #expect(errorText(of: "SELECT rohrpost.watch('items', groups => ARRAY['item-{nope}'])", in: database)
+            .contains(#"group template "item-{nope}" names column "nope", which table public.items does not have"#))
+    }
+
+    @Test func watchRefusesColumnsTheTableDoesNotHave() async throws {
+        let database = try await migratedDatabase()
+        #expect(errorText(of: "SELECT rohrpost.watch('items', columns => ARRAY['id', 'nope'])", in: database)
+            .contains("table public.items has no column nope"))
+    }
+
+    @Test func watchRefusesAnEmptyColumnList() async throws {
+        let database = try await migratedDatabase()
+        #expect(errorText(of: "SELECT rohrpost.watch('items', columns => '{}')", in: database)
+            .contains("columns must name at least one column of public.items (pass NULL to carry all columns)"))
+    }
+
+    @Test func aWatchedTableJournalsAnInsertForItsKeysGroup() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("SELECT rohrpost.watch('items')")
+        try database.execute("INSERT INTO items VALUES (7, 'seven')")
+        let events = try database.query("SELECT position, kind, groups::text, object::text FROM rohrpost.read_events(0)")
+        #expect(events == [["1", "create", "{items-7}", #"{"id":7,"title":"seven"}"#]])
+    }
+
+    @Test func unwatchStopsJournalingTheTablesWrites() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("SELECT rohrpost.watch('items')")
+        try database.execute("INSERT INTO items VALUES (1, 'kept')")
+        try database.execute("SELECT rohrpost.unwatch('items')")
+        try database.execute("INSERT INTO items VALUES (2, 'unseen')")
+        #expect(try database.query("SELECT count(*) FROM rohrpost.journal") == [["1"]])
+        #expect(try database.query("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'items'::regclass") == [["0"]])
+    }
+
+    @Test func unwatchOfATableThatIsNotWatchedDoesNothing() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("SELECT rohrpost.unwatch('items')")
+        try database.execute("INSERT INTO items VALUES (1, 'unseen')")
+        #expect(try database.query("SELECT count(*) FROM rohrpost.journal") == [["0"]])
+    }
+
+    @Test func readEventsReturnsPagesOfMaxCountInPositionOrderWithoutGaps() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("SELECT rohrpost.watch('items')")
+        for first in stride(from: 1, through: 2_500, by: 500) {
+            try database.execute("INSERT INTO items SELECT n, 'x' FROM generate_series(\(first), \(first + 499)) n")
+        }
+        var pages: [[Int]] = []
+        for _ in 0..<4 {
+            let after = pages.joined().last ?? 0
+            let rows = try database.query("SELECT position FROM rohrpost.read_events($1, 1000)", parameters: ["\(after)"])
+            pages.append(rows.compactMap { $0.first.flatMap { $0 }.flatMap { Int($0) } })
+        }
+        #expect(pages.map(\.count) == [1_000, 1_000, 500, 0])
+        #expect(pages.flatMap { $0 } == Array(1...2_500))
+    }
+
+    @Test func pruneDeletesEventsOlderThanKeepAndKeepsNewerOnes() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("SELECT rohrpost.watch('items')")
+        for id in 1...4 { try database.execute("INSERT INTO items VALUES (\(id), 'x')") }
+        try database.execute("UPDATE rohrpost.commits SET committed_at = committed_at - interval '2 days' WHERE position <= 2")
+
+        #expect(try database.query("SELECT rohrpost.prune('1 day')") == [["2"]])
+        #expect(try database.query("SELECT position FROM rohrpost.read_events(0)") == [["3"], ["4"]])
+    }
+
+    @Test func pruneKeepsTheNewestTransactionSoLastPositionStays() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("SELECT rohrpost.watch('items')")
+        for id in 1...3 { try database.execute("INSERT INTO items VALUES (\(id), 'x')") }
+
+        #expect(try database.query("SELECT rohrpost.prune('0 seconds')") == [["2"]])
+        #expect(try database.query("SELECT position FROM rohrpost.read_events(0)") == [["3"]])
+        #expect(try database.query("SELECT rohrpost.last_position()") == [["3"]])
+    }
+
+    @Test func lastPositionIsZeroOnANewDatabase() async throws {
+        let database = try await migratedDatabase()
+        #expect(try database.query("SELECT rohrpost.last_position()") == [["0"]])
+    }
+
+    @Test func lastPositionIsTheIdOfTheLastEvent() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("SELECT rohrpost.watch('items')")
+        try database.execute("INSERT INTO items SELECT n, 'x' FROM generate_series(1, 3) n")
+        try database.execute("UPDATE items SET title = 'y' WHERE id <= 2")
+        #expect(try database.query("SELECT rohrpost.last_position()") == [["5"]])
+        #expect(try database.query("SELECT max(position) FROM rohrpost.read_events(0)") == [["5"]])
+    }
+
+    /// A new database with the relay's migrations and an unwatched table `items (id, title)`.
+    private func migratedDatabase() async throws -> TestDatabase {
+        let database = try await PostgresCluster.shared().makeDatabase()
+        let connection = try PostgresConnection(connectionString: database.connectionString, applicationName: "test")
+        try Migrator(logger: Logger(label: "test")).apply(on: connection)
+        try database.execute("CREATE TABLE items (id int PRIMARY KEY, title text)")
+        return database
+    }
+
+    /// What PostgreSQL answers when it rejects `sql`, or "no error".
+    private func errorText(of sql: String, in database: TestDatabase) -> String {
+        do {
+            try database.execute(sql)
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+}
