@@ -70,6 +70,6 @@ extension ListenerStateMachine.Action {
     /// The wait of a `.reconnect`, in whole milliseconds, for logs; 0 for other actions.
     var delayMilliseconds: Int64 {
         guard case .reconnect(let delay) = self else { return 0 }
-        return delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+        return delay.wholeMilliseconds
     }
 }

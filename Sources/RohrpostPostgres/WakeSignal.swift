@@ -36,7 +36,7 @@ final class WakeSignal: Sendable {
     func wait(readable socket: Int32? = nil, timeout: Duration? = nil) -> Outcome {
         var descriptors = [pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)]
         if let socket { descriptors.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0)) }
-        let milliseconds = timeout.map { Int32(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? -1
+        let milliseconds = timeout.map { Int32(clamping: $0.wholeMilliseconds) } ?? -1
         let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
         if ready == 0 { return .timedOut }
         if ready < 0 { return errno == EINTR ? .timedOut : .readable }
