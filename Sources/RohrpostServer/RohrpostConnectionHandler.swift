@@ -21,6 +21,11 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     private var groups: Set<String> = []
     private var isClosing = false
     private var hasUnflushedWrites = false
+    private var largestFrameSinceWritable = 0
+    private var unflushedBytes = 0
+    /// Queued bytes past which a batch is flushed before it ends: big enough that one
+    /// system call carries many small frames.
+    private static let flushChunk = 64 * 1024
 
     init(context: ConnectionContext, writer: ChannelHandlerContext) {
         self.shared = context
@@ -74,11 +79,26 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if !context.channel.isWritable {
-            shared.logger.warning("closing a client that stopped reading", metadata: ["client.address": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
-            close(with: .tooSlow)
+        if context.channel.isWritable {
+            largestFrameSinceWritable = 0
+        } else {
+            closeIfTooFarBehind()
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// Closes the client when the bytes waiting for it, beyond the largest single frame
+    /// among them, pass the limit: one event larger than the limit still reaches a client
+    /// that reads, while a client that stopped reading is closed before it costs more.
+    private func closeIfTooFarBehind() {
+        guard let context, !isClosing,
+            let buffered = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+            buffered - largestFrameSinceWritable > shared.maximumPendingBytes
+        else { return }
+        shared.logger.warning(
+            "closing a client that stopped reading",
+            metadata: ["client.address": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "client.pendingBytes": "\(buffered)"])
+        close(with: .tooSlow)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -139,8 +159,17 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
 
     /// Queues an event frame for this client; true if the client now needs a flush.
     func enqueue(_ frame: ByteBuffer) -> Bool {
-        guard context != nil, !isClosing else { return false }
+        guard let context, !isClosing else { return false }
+        largestFrameSinceWritable = max(largestFrameSinceWritable, frame.readableBytes)
         writer.write(wrapOutboundOut(frame), promise: nil)
+        unflushedBytes += frame.readableBytes
+        // A long batch is flushed as it goes, in chunks, so a client that reads keeps up
+        // instead of seeing the whole batch pile up in its send buffer.
+        if unflushedBytes >= Self.flushChunk {
+            writer.flush()
+            unflushedBytes = 0
+        }
+        if !context.channel.isWritable { closeIfTooFarBehind() }
         defer { hasUnflushedWrites = true }
         return !hasUnflushedWrites
     }
@@ -149,6 +178,7 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     func flushEnqueued() {
         guard hasUnflushedWrites, context != nil else { return }
         hasUnflushedWrites = false
+        unflushedBytes = 0
         writer.flush()
     }
 
@@ -158,7 +188,8 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         hasUnflushedWrites = true
     }
 
-    /// Sends a close frame with `code`, then closes the socket; the future completes when closed.
+    /// Sends a close frame with `code`, then closes the socket (at the latest after
+    /// `closeGrace`); the future completes when closed.
     @discardableResult
     func close(with code: WebSocketCloseCode) -> EventLoopFuture<Void> {
         guard let context, !isClosing else {
@@ -169,13 +200,18 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         let frame = OutboundFrame.close(code, allocator: context.channel.allocator)
         let channel = context.channel
         hasUnflushedWrites = false
-        let closed = eventLoop.makePromise(of: Void.self)
         writer.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
             channel.close(promise: nil)
-            closed.succeed()
         }
-        return closed.futureResult
+        // A client that does not read never takes the close frame; stop waiting for it.
+        eventLoop.scheduleTask(in: Self.closeGrace) {
+            channel.close(promise: nil)
+        }
+        return channel.closeFuture
     }
+
+    /// How long a closing connection may take to receive its close frame.
+    private static let closeGrace = TimeAmount.seconds(1)
 
     private func leaveAllGroups() {
         for group in groups {

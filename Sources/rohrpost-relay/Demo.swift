@@ -42,7 +42,7 @@ struct Demo: AsyncParsableCommand {
         let writer = DemoWriter(database: database, writesPerSecond: writesPerSecond, logger: logger)
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: relay), .init(service: writer)],
+                services: [.init(service: relay), .init(service: writer, successTerminationBehavior: .ignore)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
