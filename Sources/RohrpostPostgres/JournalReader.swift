@@ -20,16 +20,53 @@ public struct JournalReader {
     public func events(after position: Int64, limit: Int) throws -> [JournalEntry] {
         let rows = try withSchemaHint {
             try connection.query(
-                """
-                SELECT position, kind, table_name, object, groups, updated_fields,
-                       left_groups, old_object, joined_groups, committed_at
-                FROM rohrpost.read_events($1, $2)
-                """,
+                "SELECT \(Self.columns) FROM rohrpost.read_events($1, $2)",
                 [String(position), String(limit)]
             )
         }
         return try rows.map(Self.entry)
     }
+
+    /// What the journal holds for one group after a position, read in one snapshot.
+    public struct GroupBacklog: Sendable {
+        /// The oldest position the journal still holds (older events were pruned).
+        public var firstPosition: Int64
+        /// The newest committed position.
+        public var lastPosition: Int64
+        /// Up to the requested number of the group's events after the position, in order.
+        public var events: [JournalEntry]
+    }
+
+    /// Up to `limit` events for `group` after `position`, with the journal's bounds, all
+    /// from one snapshot so that pruning cannot slip in between.
+    public func backlog(for group: String, after position: Int64, limit: Int) throws -> GroupBacklog {
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let bounds = try withSchemaHint {
+                try connection.query("SELECT rohrpost.first_position(), rohrpost.last_position()")
+            }
+            guard let row = bounds.first, let first = row[0].flatMap({ Int64($0) }),
+                let last = row[1].flatMap({ Int64($0) })
+            else {
+                throw PostgresError(.unexpectedResult, "rohrpost.first_position() returned no number")
+            }
+            let rows = try connection.query(
+                "SELECT \(Self.columns) FROM rohrpost.read_group_events($1, $2, $3)",
+                [group, String(position), String(limit)]
+            )
+            try connection.execute("COMMIT")
+            return GroupBacklog(firstPosition: first, lastPosition: last, events: try rows.map(Self.entry))
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The columns `entry` reads, in its order.
+    private static let columns = """
+        position, kind, table_name, object, groups, updated_fields,
+        left_groups, old_object, joined_groups, committed_at
+        """
 
     private static func entry(_ row: [String?]) throws -> JournalEntry {
         guard row.count == 10, let position = row[0].flatMap({ Int64($0) }), let kind = row[1],

@@ -12,6 +12,8 @@ public struct InvalidSubscription: Error, Sendable, Hashable {
         case idNotAStringOrInteger
         /// The group name is longer than ``Group/maximumNameLength``.
         case groupNameTooLong
+        /// `data.since` is present but not a non-negative integer that fits 64 bits.
+        case sinceNotAPosition
     }
 
     /// Which rule `data` breaks.
@@ -36,6 +38,10 @@ public struct InvalidSubscription: Error, Sendable, Hashable {
     static let idNotAStringOrInteger = Self(
         code: .idNotAStringOrInteger,
         text: "Invalid subscription: data.id must be a string or an integer"
+    )
+    static let sinceNotAPosition = Self(
+        code: .sinceNotAPosition,
+        text: "Invalid subscription: data.since must be a non-negative integer"
     )
     static let groupNameTooLong = Self(
         code: .groupNameTooLong,

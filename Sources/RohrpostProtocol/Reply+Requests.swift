@@ -19,8 +19,15 @@ extension Reply {
 
     /// The success answer to a subscribe or unsubscribe:
     /// `{"id":<id>,"type":"subscribe","data":{"group":"<name>"}}`.
-    public static func confirming(_ group: Group, to request: Request) -> Reply {
-        Reply(id: request.id, type: request.type, data: .object([JSONValue.Member(key: "group", value: .string(group.name))]))
+    ///
+    /// A subscribe that resumed from `since` also says whether its backlog was complete:
+    /// `{"group":"collection-5","recovered":true}`.
+    public static func confirming(_ group: Group, recovered: Bool? = nil, to request: Request) -> Reply {
+        var members = [JSONValue.Member(key: "group", value: .string(group.name))]
+        if let recovered {
+            members.append(JSONValue.Member(key: "recovered", value: .bool(recovered)))
+        }
+        return Reply(id: request.id, type: request.type, data: .object(members))
     }
 
     /// The refusal for lack of rights: `{"id":<id>,"type":"<type>","error":"ACCESS_DENIED"}`.

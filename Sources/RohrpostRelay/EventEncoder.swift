@@ -8,13 +8,15 @@ struct EventEncoder {
     private let allocator = ByteBufferAllocator()
 
     /// The frames for `entries`, in commit order; entries of an unknown kind are skipped.
-    func frames(for entries: [JournalEntry]) -> [GroupMessage] {
+    /// With `group`, only the frames for that group.
+    func frames(for entries: [JournalEntry], onlyFor group: String? = nil) -> [GroupMessage] {
         var messages: [GroupMessage] = []
         messages.reserveCapacity(entries.count * 2)
         for entry in entries {
             guard let change = RowChange(entry) else { continue }
-            for message in change.messages() {
-                messages.append(GroupMessage(group: message.group, frame: OutboundFrame.text(message.text, allocator: allocator)))
+            for message in change.messages() where group == nil || message.group == group {
+                let frame = OutboundFrame.text(message.text, allocator: allocator)
+                messages.append(GroupMessage(group: message.group, frame: frame, position: entry.position))
             }
         }
         return messages

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOCore
 import NIOPosix
@@ -18,23 +19,39 @@ public final class Relay: Service, Sendable {
     private let listener: Listener
     private let server: WebSocketServer
     private let serving: EventLoopPromise<SocketAddress>
+    private let queries: QueryPool
+    private let retention: JournalRetention
 
     /// Creates a relay; nothing runs until `run()`.
     public init(configuration: RelayConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.server.eventLoopThreads)
-        let fanOut = FanOut(group: eventLoops)
+        let metrics = RelayMetrics(factory: configuration.metrics.factory ?? MetricsSystem.factory)
+        let fanOut = FanOut(group: eventLoops, metrics: metrics.server)
         self.eventLoops = eventLoops
         self.fanOut = fanOut
         self.serving = eventLoops.next().makePromise(of: SocketAddress.self)
-        self.server = WebSocketServer(
-            configuration: configuration.server, group: eventLoops, fanOut: fanOut,
-            accessPolicy: configuration.accessPolicy, logger: logger)
+        let queries = QueryPool(
+            connectionString: configuration.listener.connectionString, size: configuration.journal.queryConnections,
+            logger: logger)
+        self.queries = queries
+        self.retention = JournalRetention(pool: queries, configuration: configuration.journal, logger: logger)
         let encoder = EventEncoder()
-        self.listener = Listener(configuration: configuration.listener, logger: logger) { entries in
+        let listener = Listener(
+            configuration: configuration.listener, logger: logger,
+            statusChanged: { metrics.listenerStatusChanged($0) }
+        ) { entries in
+            metrics.received(entries)
             fanOut.publish(encoder.frames(for: entries))
         }
+        self.server = WebSocketServer(
+            configuration: configuration.server, group: eventLoops, fanOut: fanOut,
+            accessPolicy: configuration.accessPolicy,
+            backlogSource: JournalBacklog(pool: queries, maximumEvents: configuration.journal.maximumResumeEvents, logger: logger),
+            endpoints: Self.endpoints(listener: listener, fanOut: fanOut, metrics: metrics, text: configuration.metrics.text),
+            logger: logger)
+        self.listener = listener
     }
 
     /// The address the server listens on, once it does.
@@ -65,13 +82,16 @@ public final class Relay: Service, Sendable {
 
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await self.listener.run() }
+            tasks.addTask { await self.retention.run() }
             // Returns on graceful shutdown, throws on cancellation: either way, stop.
             try? await gracefulShutdown()
             logger.info("shutting down: closing clients with 1001")
             try? await channel.close()
             await fanOut.closeAllConnections(with: .goingAway)
             listener.stop()
+            tasks.cancelAll()
         }
+        queries.shutdown()
         try? await eventLoops.shutdownGracefully()
         logger.info("relay stopped")
     }

@@ -1,10 +1,12 @@
 import Logging
+import RohrpostProtocol
 
 /// What every connection of a server shares: where subscriptions live, who may join
 /// what, and the limits.
 struct ConnectionContext: Sendable {
     let fanOut: FanOut
     let accessPolicy: any AccessPolicy
+    let backlogSource: (any BacklogSource)?
     let maximumPendingBytes: Int
     let logger: Logger
 }

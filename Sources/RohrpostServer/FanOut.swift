@@ -4,14 +4,18 @@ import NIOCore
 /// subscribers. Safe to call from any thread; never waits for a client.
 public final class FanOut: Sendable {
     private let tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>]
+    /// The server's counters; deliveries and connections count into them.
+    let metrics: ServerMetrics
 
-    /// Creates one subscription table per loop of `group`.
-    public init(group: any EventLoopGroup) {
+    /// Creates one subscription table per loop of `group`, counting into `metrics`.
+    public init(group: any EventLoopGroup, metrics: ServerMetrics = ServerMetrics()) {
         var tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>] = [:]
         for loop in group.makeIterator() {
-            tables[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopSubscriptions(), eventLoop: loop)
+            tables[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
+                LoopSubscriptions(metrics: metrics), eventLoop: loop)
         }
         self.tables = tables
+        self.metrics = metrics
     }
 
     /// Sends `messages`, in order, to the subscribers of their groups.
@@ -49,6 +53,20 @@ public final class FanOut: Sendable {
             groups += g
         }
         return (connections, groups)
+    }
+
+    /// Connections, subscriptions and groups across all loops, for metrics.
+    public func census() async -> ServerCensus {
+        var census = ServerCensus()
+        for table in tables.values {
+            let loop = try? await table.eventLoop.submit {
+                (table.value.connectionCount, table.value.subscriptionCount, table.value.groupCount)
+            }.get()
+            census.connections += loop?.0 ?? 0
+            census.subscriptions += loop?.1 ?? 0
+            census.groups += loop?.2 ?? 0
+        }
+        return census
     }
 
     /// The table of `loop`; only to be used on that loop.

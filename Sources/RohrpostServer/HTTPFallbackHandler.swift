@@ -1,34 +1,68 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers plain HTTP requests that did not upgrade to WebSocket.
+/// Answers plain HTTP requests that did not upgrade to WebSocket: the health, readiness
+/// and metrics endpoints, and short texts for everything else. One response per
+/// connection, then it closes.
 final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let webSocketPath: String
+    private let endpoints: HTTPEndpoints
+    private var answered = false
 
-    init(webSocketPath: String) {
+    init(webSocketPath: String, endpoints: HTTPEndpoints) {
         self.webSocketPath = webSocketPath
+        self.endpoints = endpoints
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(let head) = unwrapInboundIn(data) else { return }
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-        if path == webSocketPath {
-            respond(context, .upgradeRequired, "Connect with a WebSocket client to \(webSocketPath).\n")
-        } else {
-            respond(context, .notFound, "Not found. rohrpost clients connect to \(webSocketPath).\n")
+        guard case .head(let head) = unwrapInboundIn(data), !answered else { return }
+        answered = true
+        let withBody = head.method != .HEAD
+        switch HTTPRoute(method: head.method, uri: head.uri, webSocketPath: webSocketPath) {
+        case .health:
+            respond(context, .ok, "ok\n", withBody: withBody)
+        case .readiness:
+            switch endpoints.readiness() {
+            case .ready: respond(context, .ok, "ready\n", withBody: withBody)
+            case .notReady(let reason): respond(context, .serviceUnavailable, "not ready: \(reason)\n", withBody: withBody)
+            }
+        case .metrics:
+            guard let metrics = endpoints.metrics else { return notFound(context, withBody: withBody) }
+            // Reading the metrics may sample gauges across event loops: off this loop, then back.
+            let text = context.eventLoop.makePromise(of: String.self)
+            text.completeWithTask { await metrics() }
+            text.futureResult.assumeIsolated().whenSuccess { text in
+                self.respond(context, .ok, text, withBody: withBody, contentType: "text/plain; version=0.0.4; charset=utf-8")
+            }
+        case .webSocketWithoutUpgrade:
+            respond(context, .upgradeRequired, "Connect with a WebSocket client to \(webSocketPath).\n", withBody: withBody)
+        case .methodNotAllowed:
+            respond(context, .methodNotAllowed, "Only GET and HEAD are served here.\n", withBody: withBody, extraHeaders: [("Allow", "GET, HEAD")])
+        case .notFound:
+            notFound(context, withBody: withBody)
         }
     }
 
-    private func respond(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ text: String) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+    private func notFound(_ context: ChannelHandlerContext, withBody: Bool) {
+        respond(context, .notFound, "Not found. rohrpost clients connect to \(webSocketPath).\n", withBody: withBody)
+    }
+
+    private func respond(
+        _ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ text: String, withBody: Bool,
+        contentType: String = "text/plain; charset=utf-8", extraHeaders: [(String, String)] = []
+    ) {
+        var headers = HTTPHeaders(extraHeaders)
+        headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(text.utf8.count))
+        headers.add(name: "Cache-Control", value: "no-store")
         headers.add(name: "Connection", value: "close")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+        if withBody {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+        }
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             channel.close(promise: nil)

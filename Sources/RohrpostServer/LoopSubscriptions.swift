@@ -9,6 +9,12 @@ final class LoopSubscriptions {
     private var members: [String: [ObjectIdentifier: RohrpostConnectionHandler]] = [:]
     private var connections: [ObjectIdentifier: RohrpostConnectionHandler] = [:]
     private var toFlush: [RohrpostConnectionHandler] = []
+    private let metrics: ServerMetrics
+
+    /// Creates an empty table whose deliveries count into `metrics`.
+    init(metrics: ServerMetrics) {
+        self.metrics = metrics
+    }
 
     /// Notes a new connection on this loop, so shutdown can reach it.
     func register(_ connection: RohrpostConnectionHandler) {
@@ -28,24 +34,33 @@ final class LoopSubscriptions {
 
     /// Adds `connection` to `group`; false if it was already there.
     func add(_ connection: RohrpostConnectionHandler, to group: String) -> Bool {
-        members[group, default: [:]].updateValue(connection, forKey: ObjectIdentifier(connection)) == nil
+        let added = members[group, default: [:]].updateValue(connection, forKey: ObjectIdentifier(connection)) == nil
+        if added { subscriptionCount += 1 }
+        return added
     }
 
     /// Removes `connection` from `group`, dropping the group when it empties.
     func remove(_ connection: RohrpostConnectionHandler, from group: String) {
         guard var connections = members[group] else { return }
-        connections.removeValue(forKey: ObjectIdentifier(connection))
+        if connections.removeValue(forKey: ObjectIdentifier(connection)) != nil { subscriptionCount -= 1 }
         members[group] = connections.isEmpty ? nil : connections
     }
 
     /// Groups with at least one member on this loop.
     var groupCount: Int { members.count }
 
+    /// Memberships of connections in groups on this loop.
+    private(set) var subscriptionCount = 0
+
     /// Writes each message to the members of its group, then flushes each touched connection once.
     func deliver(_ messages: [GroupMessage]) {
+        var frames = 0
+        var bytes = 0
         for message in messages {
             guard let connections = members[message.group] else { continue }
-            for connection in connections.values where connection.enqueue(message.frame) {
+            frames += connections.count
+            bytes += connections.count * message.frame.readableBytes
+            for connection in connections.values where connection.enqueue(message) {
                 toFlush.append(connection)
             }
         }
@@ -53,5 +68,10 @@ final class LoopSubscriptions {
             connection.flushEnqueued()
         }
         toFlush.removeAll(keepingCapacity: true)
+        // Counted once per batch, not per write, to keep the delivery loop lean.
+        if frames > 0 {
+            metrics.framesSent.increment(by: frames)
+            metrics.bytesSent.increment(by: bytes)
+        }
     }
 }

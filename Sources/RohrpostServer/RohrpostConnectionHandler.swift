@@ -19,6 +19,10 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var subscriptions: LoopSubscriptions?
     private var groups: Set<String> = []
+    /// Groups whose backlog is being read for a subscribe with `since`.
+    private var resuming: [String: ResumingGroup] = [:]
+    /// Closes the connection when the token of its latest subscribe expires.
+    private var tokenExpiry: Scheduled<Void>?
     private var isClosing = false
     private var hasUnflushedWrites = false
     private var largestFrameSinceWritable = 0
@@ -40,12 +44,14 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        tokenExpiry?.cancel()
         leaveAllGroups()
         subscriptions?.unregister(self)
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        tokenExpiry?.cancel()
         leaveAllGroups()
         subscriptions?.unregister(self)
         context.fireChannelInactive()
@@ -129,25 +135,89 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         switch request.command {
         case .ping:
             send(.pong(to: request))
-        case .subscribe(let group):
-            guard shared.accessPolicy.allowsSubscribe(to: group.name, token: request.authJWT) else {
-                send(.accessDenied(to: request))
-                return
+        case .subscribe(let group, let since):
+            let handler = NIOLoopBound(self, eventLoop: eventLoop)
+            let eventLoop = eventLoop
+            shared.accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT) { decision in
+                if eventLoop.inEventLoop {
+                    handler.value.subscribe(group, since: since, request: request, decision: decision)
+                } else {
+                    eventLoop.execute { handler.value.subscribe(group, since: since, request: request, decision: decision) }
+                }
             }
-            if groups.insert(group.name).inserted {
-                _ = subscriptions?.add(self, to: group.name)
-            }
-            send(.confirming(group, to: request))
         case .unsubscribe(let group):
             if groups.remove(group.name) != nil {
                 subscriptions?.remove(self, from: group.name)
             }
+            resuming[group.name] = nil
             send(.confirming(group, to: request))
         case .invalid(let reply):
             send(reply)
         case .other:
             send(.unknownType(of: request))
         }
+    }
+
+    // MARK: Subscribing
+
+    /// Carries out a subscribe once the access policy has decided.
+    private func subscribe(_ group: Group, since: Int64?, request: Request, decision: AccessDecision) {
+        guard context != nil, !isClosing else { return }
+        guard case .allowed(let expiry) = decision else {
+            send(.accessDenied(to: request))
+            flushEnqueued()
+            return
+        }
+        if let expiry { closeWhenTokenExpires(at: expiry) }
+        if groups.insert(group.name).inserted {
+            _ = subscriptions?.add(self, to: group.name)
+        }
+        switch (since, shared.backlogSource) {
+        case (let since?, let source?) where resuming[group.name] == nil:
+            resume(group, since: since, request: request, from: source)
+        case (.some, let source):
+            // Without a journal nothing can be recovered; a resume already under way
+            // for this group sends the backlog.
+            send(.confirming(group, recovered: source != nil, to: request))
+        case (.none, _):
+            send(.confirming(group, to: request))
+        }
+        flushEnqueued()
+    }
+
+    /// Closes the connection with 4401 when the newest token it subscribed with expires.
+    private func closeWhenTokenExpires(at expiry: ContinuousClock.Instant) {
+        tokenExpiry?.cancel()
+        let remaining = ContinuousClock.now.duration(to: expiry)
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        tokenExpiry = eventLoop.scheduleTask(in: .nanoseconds(max(0, remaining.wholeNanoseconds))) {
+            handler.value.close(with: .tokenExpired)
+        }
+    }
+
+    // MARK: Resuming
+
+    /// Starts reading `group`'s backlog after `since`; live messages for the group are held
+    /// until it is in, then the reply, the backlog and the held messages go out in order.
+    private func resume(_ group: Group, since: Int64, request: Request, from source: any BacklogSource) {
+        resuming[group.name] = ResumingGroup(request: request, since: since)
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let eventLoop = eventLoop
+        source.backlog(for: group.name, after: since) { backlog in
+            eventLoop.execute {
+                handler.value.finishResume(group, backlog)
+            }
+        }
+    }
+
+    private func finishResume(_ group: Group, _ backlog: Backlog) {
+        guard let state = resuming.removeValue(forKey: group.name), context != nil, !isClosing else { return }
+        let recovered = if case .complete = backlog { true } else { false }
+        send(.confirming(group, recovered: recovered, to: state.request))
+        for message in state.messagesToSend(after: backlog) {
+            write(message.frame)
+        }
+        flushEnqueued()
     }
 
     private func send(_ reply: Reply) {
@@ -158,8 +228,14 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     // MARK: Writing
 
     /// Queues an event frame for this client; true if the client now needs a flush.
-    func enqueue(_ frame: ByteBuffer) -> Bool {
+    func enqueue(_ message: GroupMessage) -> Bool {
         guard let context, !isClosing else { return false }
+        if !resuming.isEmpty, resuming[message.group] != nil {
+            resuming[message.group]!.hold(message)
+            if resuming[message.group]!.heldBytes > shared.maximumPendingBytes { close(with: .tooSlow) }
+            return false
+        }
+        let frame = message.frame
         largestFrameSinceWritable = max(largestFrameSinceWritable, frame.readableBytes)
         writer.write(wrapOutboundOut(frame), promise: nil)
         unflushedBytes += frame.readableBytes

@@ -15,6 +15,11 @@ public struct WebSocketCloseCode: Sendable, Hashable {
     public static let tooSlow = WebSocketCloseCode(code: 1008, reason: "client too slow: send buffer full")
     /// A message was larger than the configured limit (1009).
     public static let messageTooBig = WebSocketCloseCode(code: 1009, reason: "message too big")
+    /// The token a subscription was made with has expired (4401); rohrpost-js reconnects
+    /// and subscribes again with its current token.
+    public static let tokenExpired = WebSocketCloseCode(code: 4401, reason: "token expired")
+    /// A newer token no longer allows a group the connection is in (4403).
+    public static let accessRevoked = WebSocketCloseCode(code: 4403, reason: "access revoked")
     /// An answer to the client's own close frame (1000).
     public static let normal = WebSocketCloseCode(code: 1000, reason: "")
 }

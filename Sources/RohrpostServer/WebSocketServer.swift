@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
+import RohrpostProtocol
 
 /// The listening socket: accepts TCP connections, upgrades requests for the rohrpost path
 /// to WebSocket, and gives each upgraded connection a `RohrpostConnectionHandler`.
@@ -11,21 +12,26 @@ public final class WebSocketServer: Sendable {
     private let group: any EventLoopGroup
     private let fanOut: FanOut
     private let connectionContext: ConnectionContext
+    private let endpoints: HTTPEndpoints
     private let logger: Logger
 
-    /// Creates a server whose connections run on `group` and take their events from `fanOut`.
+    /// Creates a server whose connections run on `group` and take their events from `fanOut`;
+    /// plain HTTP requests get `endpoints` (`/healthz`, `/readyz`, `/metrics`).
     public init(
         configuration: ServerConfiguration,
         group: any EventLoopGroup,
         fanOut: FanOut,
         accessPolicy: any AccessPolicy = OpenAccess(),
+        backlogSource: (any BacklogSource)? = nil,
+        endpoints: HTTPEndpoints = HTTPEndpoints(),
         logger: Logger
     ) {
+        self.endpoints = endpoints
         self.configuration = configuration
         self.group = group
         self.fanOut = fanOut
         self.connectionContext = ConnectionContext(
-            fanOut: fanOut, accessPolicy: accessPolicy,
+            fanOut: fanOut, accessPolicy: accessPolicy, backlogSource: backlogSource,
             maximumPendingBytes: configuration.maximumPendingBytes, logger: logger)
         self.logger = logger
     }
@@ -34,6 +40,7 @@ public final class WebSocketServer: Sendable {
     public func start() async throws -> any Channel {
         let configuration = configuration
         let connectionContext = connectionContext
+        let endpoints = endpoints
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -61,7 +68,7 @@ public final class WebSocketServer: Sendable {
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
                     )
                     try channel.pipeline.syncOperations.addHandler(
-                        HTTPFallbackHandler(webSocketPath: configuration.path))
+                        HTTPFallbackHandler(webSocketPath: configuration.path, endpoints: endpoints))
                 }
             }
         let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()

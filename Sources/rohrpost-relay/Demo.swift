@@ -12,6 +12,7 @@ struct Demo: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var server: ServerOptions
+    @OptionGroup var journal: JournalOptions
 
     @Option(help: "Demo writes per second (0 writes nothing). Defaults to 2.")
     var writesPerSecond: Double = 2
@@ -36,13 +37,15 @@ struct Demo: AsyncParsableCommand {
         try await database.migrate(logger: logger)
         try await DemoTable(database: database).install()
 
-        let relay = Relay(
-            configuration: RelayConfiguration(databaseURL: databaseURL, server: serverConfiguration),
-            logger: logger)
+        var configuration = RelayConfiguration(
+            databaseURL: databaseURL, server: serverConfiguration, journal: try journal.configuration())
+        configuration.metrics = bootstrapMetrics()
+        let relay = Relay(configuration: configuration, logger: logger)
+        let queueSampler = NotificationQueueSampler(connectionString: databaseURL, logger: logger)
         let writer = DemoWriter(database: database, writesPerSecond: writesPerSecond, logger: logger)
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: relay), .init(service: writer, successTerminationBehavior: .ignore)],
+                services: [.init(service: relay), .init(service: queueSampler), .init(service: writer, successTerminationBehavior: .ignore)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -11,6 +11,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var server: ServerOptions
+    @OptionGroup var journal: JournalOptions
 
     @Flag(help: "Apply the SQL migrations before serving.")
     var migrate = false
@@ -22,12 +23,14 @@ struct Serve: AsyncParsableCommand {
         if migrate {
             try await Database(connectionString: databaseURL).migrate(logger: logger)
         }
-        let relay = Relay(
-            configuration: RelayConfiguration(databaseURL: databaseURL, server: serverConfiguration),
-            logger: logger)
+        var configuration = RelayConfiguration(
+            databaseURL: databaseURL, server: serverConfiguration, journal: try journal.configuration())
+        configuration.metrics = bootstrapMetrics()
+        let relay = Relay(configuration: configuration, logger: logger)
+        let queueSampler = NotificationQueueSampler(connectionString: databaseURL, logger: logger)
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: relay)],
+                services: [.init(service: relay), .init(service: queueSampler)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await services.run()

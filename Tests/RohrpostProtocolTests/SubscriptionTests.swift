@@ -50,7 +50,7 @@ struct SubscriptionTests {
 
     @Test func dispatchesToSubscribeCommand() throws {
         let request = try Request(parsing: Array(#"{"id":3,"type":"subscribe","data":{"type":"collection","id":5}}"#.utf8))
-        #expect(request.command == .subscribe(Group(name: "collection-5")))
+        #expect(request.command == .subscribe(Group(name: "collection-5"), since: nil))
     }
 
     @Test func dispatchesToUnsubscribeCommand() throws {

@@ -9,7 +9,7 @@ func answer(_ message: String) -> String {
         switch request.command {
         case .ping:
             reply = .pong(to: request)
-        case .subscribe(let group), .unsubscribe(let group):
+        case .subscribe(let group, _), .unsubscribe(let group):
             reply = .confirming(group, to: request)
         case .invalid(let refusal):
             reply = refusal

@@ -2,6 +2,7 @@ import NIOEmbedded
 import Testing
 
 @testable import RohrpostServer
+import RohrpostProtocol
 
 /// Which published messages reach a connection, through its subscriptions and fan-out.
 @Suite struct DeliveryTests {
@@ -77,7 +78,7 @@ import Testing
 
 /// Lets only the token "secret" into the group "collection-5".
 private struct TokenPolicy: AccessPolicy {
-    func allowsSubscribe(to group: String, token: String?) -> Bool {
-        group == "collection-5" && token == "secret"
+    func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
+        completion(group == "collection-5" && token == "secret" ? .allowed(until: nil) : .denied)
     }
 }

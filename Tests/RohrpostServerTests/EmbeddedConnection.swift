@@ -4,6 +4,7 @@ import NIOEmbedded
 import NIOWebSocket
 
 @testable import RohrpostServer
+import RohrpostProtocol
 
 /// One client connection on an `EmbeddedChannel`, wired as `WebSocketServer` wires an
 /// upgraded connection: a `FrameWriter` at the head, then the rohrpost handler.
@@ -25,7 +26,7 @@ struct EmbeddedConnection {
         let frameWriter = FrameWriter()
         try pipeline.addHandler(frameWriter)
         let context = ConnectionContext(
-            fanOut: self.fanOut, accessPolicy: accessPolicy, maximumPendingBytes: 1 << 20, logger: Logger(label: "test"))
+            fanOut: self.fanOut, accessPolicy: accessPolicy, backlogSource: nil, maximumPendingBytes: 1 << 20, logger: Logger(label: "test"))
         let writer = try pipeline.context(handler: frameWriter)
         try pipeline.addHandler(RohrpostConnectionHandler(context: context, writer: writer))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40_000)).wait()
@@ -46,8 +47,10 @@ struct EmbeddedConnection {
 
     /// Publishes `text` frames to groups through fan-out and runs the delivery.
     func publish(_ messages: [(group: String, text: String)]) {
-        fanOut.publish(messages.map { message in
-            GroupMessage(group: message.group, frame: OutboundFrame.text(Array(message.text.utf8), allocator: .init()))
+        fanOut.publish(messages.enumerated().map { index, message in
+            GroupMessage(
+                group: message.group, frame: OutboundFrame.text(Array(message.text.utf8), allocator: .init()),
+                position: Int64(index + 1))
         })
         channel.embeddedEventLoop.run()
     }

@@ -1,0 +1,18 @@
+/// How the relay keeps and serves the event journal.
+public struct JournalConfiguration: Sendable {
+    /// How long events stay in the journal for clients to resume from; older ones are
+    /// pruned. Defaults to 24 hours.
+    public var retention: Duration = .seconds(24 * 3600)
+    /// How often the relay prunes; nil never (prune with `rohrpost.prune()` yourself).
+    /// Defaults to every 60 s.
+    public var pruneInterval: Duration? = .seconds(60)
+    /// The most events one resuming subscribe is sent; a longer backlog is answered with
+    /// `recovered: false` (the client reloads). Defaults to 10,000.
+    public var maximumResumeEvents: Int = 10_000
+    /// Connections for the relay's own short queries (resume, pruning), besides the
+    /// LISTEN connection. Defaults to 2.
+    public var queryConnections: Int = 2
+
+    /// Creates the default configuration.
+    public init() {}
+}

@@ -1,0 +1,32 @@
+import NIOHTTP1
+
+/// Where a plain HTTP request (one that did not upgrade to WebSocket) goes.
+enum HTTPRoute: Hashable {
+    /// `GET /healthz`: the process is alive.
+    case health
+    /// `GET /readyz`: the server should get traffic.
+    case readiness
+    /// `GET /metrics`: Prometheus text.
+    case metrics
+    /// The WebSocket path asked for without an upgrade.
+    case webSocketWithoutUpgrade
+    /// A known path with a method other than GET or HEAD.
+    case methodNotAllowed
+    /// Anything else.
+    case notFound
+
+    /// The route of a request for `uri` (query ignored) with `method`.
+    init(method: HTTPMethod, uri: String, webSocketPath: String) {
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let route: HTTPRoute
+        switch path {
+        case webSocketPath: route = .webSocketWithoutUpgrade
+        case "/healthz": route = .health
+        case "/readyz": route = .readiness
+        case "/metrics": route = .metrics
+        default: route = .notFound
+        }
+        let readsOnly = method == .GET || method == .HEAD
+        self = readsOnly || route == .notFound || route == .webSocketWithoutUpgrade ? route : .methodNotAllowed
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A program this tool started: the relay or the frame blaster. Stopped by its process id.
+final class ChildProcess: Sendable {
+    let pid: pid_t
+    let logFile: String
+
+    private init(pid: pid_t, logFile: String) {
+        self.pid = pid
+        self.logFile = logFile
+    }
+
+    /// Takes charge of a process started elsewhere in this tool.
+    static func adopt(_ pid: pid_t) -> ChildProcess {
+        ChildProcess(pid: pid, logFile: "/dev/null")
+    }
+
+    /// Starts `argv` with stdout and stderr going to `logFile`.
+    static func start(_ argv: [String], logFile: String) throws -> ChildProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let arguments = argv.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        var pid = pid_t()
+        let error = posix_spawn(&pid, argv[0], &actions, nil, arguments, environ)
+        guard error == 0 else { throw BenchError("cannot start \(argv[0]): \(String(cString: strerror(error)))") }
+        return ChildProcess(pid: pid, logFile: logFile)
+    }
+
+    /// Runs `argv` to its end; throws with its output when it fails.
+    static func run(_ argv: [String]) throws {
+        let log = NSTemporaryDirectory() + "rohrpost-bench-\(UInt32.random(in: 0 ... .max)).log"
+        defer { unlink(log) }
+        let child = try start(argv, logFile: log)
+        let status = child.wait()
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw BenchError("\(argv.joined(separator: " ")) failed: \(output)")
+        }
+    }
+
+    /// Waits for the end; returns the exit status (the raw wait status when killed).
+    @discardableResult
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : status
+    }
+
+    /// Sends SIGTERM and waits up to `seconds`, then SIGKILL.
+    func stop(seconds: Double = 10) {
+        kill(pid, SIGTERM)
+        let deadline = monotonicSeconds() + seconds
+        var status: Int32 = 0
+        while monotonicSeconds() < deadline {
+            if waitpid(pid, &status, WNOHANG) == pid { return }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+        _ = wait()
+    }
+
+    /// Resident memory in KiB (`VmRSS` of /proc/<pid>/status), or nil.
+    var residentKiB: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+
+    /// The last lines of the log, for error messages.
+    var logTail: String {
+        let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(5).joined(separator: "\n")
+    }
+}

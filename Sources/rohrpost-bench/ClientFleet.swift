@@ -1,0 +1,159 @@
+import NIOCore
+import NIOPosix
+
+/// N WebSocket clients, each subscribed to one group, spread over loopback source
+/// addresses and over this process's event loops.
+final class ClientFleet: Sendable {
+    /// How the clients are made.
+    struct Plan: Sendable {
+        var host = "127.0.0.1"
+        var port: Int
+        var path = "/ws/rohrpost/"
+        var clients: Int
+        var groups: Int
+        /// Source addresses 127.0.0.1 ... 127.0.0.<sources>, round robin.
+        var sources = 8
+        /// The last `stalled` clients stop reading once subscribed (when told to).
+        var stalled = 0
+        /// The first `pingers` clients ping every `pingInterval`.
+        var pingers = 0
+        var pingInterval = TimeAmount.milliseconds(200)
+        /// Connections being opened at once.
+        var concurrentConnects = 256
+    }
+
+    private let eventLoops: MultiThreadedEventLoopGroup
+    private let loops: [NIOLoopBoundBox<LoopStats>]
+    private let channels: [any Channel]
+    private let stalledChannels: [any Channel]
+    private let pingTasks: [RepeatedTask]
+
+    private init(
+        eventLoops: MultiThreadedEventLoopGroup, loops: [NIOLoopBoundBox<LoopStats>], channels: [any Channel],
+        stalledChannels: [any Channel], pingTasks: [RepeatedTask]
+    ) {
+        self.eventLoops = eventLoops
+        self.loops = loops
+        self.channels = channels
+        self.stalledChannels = stalledChannels
+        self.pingTasks = pingTasks
+    }
+
+    /// Connects and subscribes every client; throws with the first failure.
+    static func connect(_ plan: Plan, threads: Int = System.coreCount) async throws -> ClientFleet {
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        var boxes: [ObjectIdentifier: NIOLoopBoundBox<LoopStats>] = [:]
+        for loop in eventLoops.makeIterator() {
+            boxes[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(LoopStats(), eventLoop: loop)
+        }
+        let request = ClientFrames.upgradeRequest(host: plan.host, port: plan.port, path: plan.path)
+        var channels: [any Channel] = []
+        channels.reserveCapacity(plan.clients)
+        do {
+            var next = 0
+            while next < plan.clients {
+                let batch = next..<min(plan.clients, next + plan.concurrentConnects)
+                let futures = batch.map { index in
+                    connectOne(index: index, plan: plan, request: request, loop: eventLoops.next(), boxes: boxes)
+                }
+                channels += try await EventLoopFuture.whenAllSucceed(futures, on: eventLoops.next()).get()
+                next = batch.upperBound
+            }
+        } catch {
+            for channel in channels { channel.close(promise: nil) }
+            try? await eventLoops.shutdownGracefully()
+            throw BenchError("connecting client \(channels.count + 1) of \(plan.clients) to ws://\(plan.host):\(plan.port)\(plan.path) failed: \(error)")
+        }
+        let pingTasks = channels.prefix(plan.pingers).map { channel in
+            channel.eventLoop.scheduleRepeatedTask(initialDelay: plan.pingInterval, delay: plan.pingInterval) { _ in
+                let frame = ClientFrames.text(ClientFrames.ping(sentAtMicros: wallClockMicros()), allocator: channel.allocator)
+                channel.writeAndFlush(frame, promise: nil)
+            }
+        }
+        return ClientFleet(
+            eventLoops: eventLoops, loops: Array(boxes.values), channels: channels,
+            stalledChannels: Array(channels.suffix(plan.stalled)), pingTasks: pingTasks)
+    }
+
+    private static func connectOne(
+        index: Int, plan: Plan, request: String, loop: any EventLoop, boxes: [ObjectIdentifier: NIOLoopBoundBox<LoopStats>]
+    ) -> EventLoopFuture<any Channel> {
+        let ready = loop.makePromise(of: Void.self)
+        let box = boxes[ObjectIdentifier(loop)]!
+        let group = index % max(1, plan.groups)
+        let isStalled = index >= plan.clients - plan.stalled
+        let source: SocketAddress
+        do {
+            source = try SocketAddress(ipAddress: "127.0.0.\(1 + index % max(1, plan.sources))", port: 0)
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+        let connected = ClientBootstrap(group: loop)
+            .connectTimeout(.seconds(10))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(to: source)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let stats = ClientStats(group: group, isStalled: isStalled)
+                    box.value.clients.append(stats)
+                    try channel.pipeline.syncOperations.addHandler(
+                        BenchClientHandler(stats: stats, loop: box.value, request: request, ready: ready))
+                }
+            }
+            .connect(host: plan.host, port: plan.port)
+        connected.whenFailure { ready.fail($0) }
+        return connected.flatMap { channel in
+            ready.futureResult.map { channel }
+        }
+    }
+
+    /// Stops (or restarts) reading on the stalled clients.
+    func setStalledReading(_ reading: Bool) async {
+        for channel in stalledChannels {
+            try? await channel.setOption(.autoRead, value: reading).get()
+        }
+    }
+
+    /// The step's counts so far over all loops; `expected[g]` events were written to group g.
+    func tally(expected: [Int]) async throws -> StepTally {
+        var total = StepTally()
+        for box in loops {
+            total.merge(try await box.eventLoop.submit { box.value.tally(expected: expected) }.get())
+        }
+        return total
+    }
+
+    /// Waits until every reading client has all it should, or `timeout` seconds passed
+    /// with nothing new arriving; returns the step's counts.
+    func drain(expected: [Int], timeout: Double) async throws -> StepTally {
+        var tally = try await self.tally(expected: expected)
+        var lastReceived = tally.received
+        var quietSince = monotonicSeconds()
+        for _ in 0..<100_000 where tally.missing > 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            tally = try await self.tally(expected: expected)
+            if tally.received != lastReceived {
+                lastReceived = tally.received
+                quietSince = monotonicSeconds()
+            } else if monotonicSeconds() - quietSince > timeout {
+                break
+            }
+        }
+        return tally
+    }
+
+    /// Clears the counters for the next step.
+    func reset() async throws {
+        for box in loops {
+            try await box.eventLoop.submit { box.value.reset() }.get()
+        }
+    }
+
+    /// Closes every client and stops the event loops.
+    func close() async {
+        for task in pingTasks { task.cancel() }
+        for channel in channels { channel.close(promise: nil) }
+        for channel in channels { try? await channel.closeFuture.get() }
+        try? await eventLoops.shutdownGracefully()
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import RelayTestSupport
+import Testing
+
+/// A client that reconnects with `since` gets what it missed, then live events: no gap,
+/// no duplicate; or word that the backlog is gone.
+@Suite struct ResumeTests {
+    @Test func resumingClientGetsTheEventsItMissedThenLiveOnes() async throws {
+        try await LiveRelay.with(setUp: todoTable) { live in
+            let first = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'seen')")
+            let seen = try await first.receiveEvent()
+            try await first.close()
+
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'missed 1'), (2, 'other group')")
+            try live.database.execute("UPDATE todo SET title = 'missed 2' WHERE title = 'missed 1'")
+
+            let again = try await live.connect()
+            let reply = try await again.request(
+                #"{"id": 7, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": \#(seen.id)}}"#)
+            #expect(reply == #"{"id":7,"type":"subscribe","data":{"group":"collection-1","recovered":true}}"#)
+            let missed = try await again.receiveEvents(2)
+            #expect(missed.map { $0.object["title"] as? String } == ["missed 1", "missed 2"])
+            #expect(missed.map(\.kind) == ["create", "update"])
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'live')")
+            #expect(try await again.receiveEvent().object["title"] as? String == "live")
+            try await again.expectNothing(for: .milliseconds(200))
+        }
+    }
+
+    @Test func resumeWhileWritesGoOnHasNoGapAndNoDuplicate() async throws {
+        try await LiveRelay.with(setUp: todoTable) { live in
+            let writes = 400
+            let writer = Task {
+                for index in 1...writes {
+                    try live.database.execute("INSERT INTO todo (id, collection_id, title) VALUES (\(index), 1, 'w')")
+                }
+            }
+            // Join halfway through, resuming from the start of the stream.
+            while (try live.database.query("SELECT count(*) FROM todo").first?.first ?? nil).flatMap({ Int($0) }) ?? 0 < writes / 2 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let client = try await live.connect()
+            let reply = try await client.request(#"{"id": 1, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 0}}"#)
+            #expect(reply.contains(#""recovered":true"#))
+            try await writer.value
+            let rows = try await client.receiveEvents(writes).map { $0.object["id"] as? Int ?? -1 }
+            #expect(rows == Array(1...writes))
+            try await client.expectNothing(for: .milliseconds(200))
+        }
+    }
+
+    @Test func sinceOlderThanTheJournalKeepsAnswersRecoveredFalseAndSubscribesFromNow() async throws {
+        try await LiveRelay.with(setUp: todoTable) { live in
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'old')")
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'newest')")
+            try live.database.execute("SELECT rohrpost.prune(keep => '0 seconds')")
+            let client = try await live.connect()
+            let reply = try await client.request(#"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 0}}"#)
+            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"collection-1","recovered":false}}"#)
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after')")
+            #expect(try await client.receiveEvent().object["title"] as? String == "after")
+        }
+    }
+
+    @Test func sinceFromTheFutureAnswersRecoveredFalse() async throws {
+        try await LiveRelay.with(setUp: todoTable) { live in
+            let client = try await live.connect()
+            let reply = try await client.request(#"{"id": 3, "type": "subscribe", "data": {"type": "todo", "since": 999999}}"#)
+            #expect(reply.contains(#""recovered":false"#))
+        }
+    }
+
+    @Test func malformedSinceIsRefusedWithAClearError() async throws {
+        try await LiveRelay.with { live in
+            let client = try await live.connect()
+            let reply = try await client.request(#"{"id": 4, "type": "subscribe", "data": {"type": "todo", "since": "yesterday"}}"#)
+            #expect(reply == #"{"id":4,"type":"subscribe","error":"Invalid subscription: data.since must be a non-negative integer"}"#)
+        }
+    }
+}
