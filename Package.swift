@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
         // libpq, the PostgreSQL C client, as a Swift module.
@@ -67,11 +68,25 @@ let package = Package(
             ]
         ),
 
+        // Who may subscribe to what: JWT verification, claim and SQL authorization, key reload.
+        .target(
+            name: "RohrpostAuth",
+            dependencies: [
+                "RohrpostProtocol",
+                "RohrpostPostgres",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The command-line tool: flags and environment onto configuration, then run.
         .executableTarget(
             name: "rohrpost-relay",
             dependencies: [
                 "RohrpostRelay",
+                "RohrpostAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,6 +127,13 @@ let package = Package(
         ),
 
         .testTarget(name: "RohrpostProtocolTests", dependencies: ["RohrpostProtocol"]),
+        .testTarget(
+            name: "RohrpostAuthTests",
+            dependencies: [
+                "RohrpostAuth", "RohrpostProtocol",
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
         .testTarget(name: "RohrpostBenchTests", dependencies: ["rohrpost-bench"]),
         .testTarget(
             name: "RohrpostServerTests",
@@ -137,7 +159,8 @@ let package = Package(
         .testTarget(
             name: "RohrpostRelayTests",
             dependencies: [
-                "RohrpostRelay", "RohrpostPostgres", "RelayTestSupport", "RohrpostProtocol",
+                "RohrpostRelay", "RohrpostPostgres", "RelayTestSupport", "RohrpostProtocol", "RohrpostAuth",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),

@@ -127,10 +127,11 @@ public final class PostgresConnection {
             return
         default:
             let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             let message = String(cString: PQresultErrorMessage(result))
                 .trimmingSuffix(while: \.isWhitespace)
             if !isHealthy { throw lost() }
-            throw PostgresError(.queryFailed, message, sqlState: sqlState)
+            throw PostgresError(.queryFailed, message, sqlState: sqlState, serverMessage: primary)
         }
     }
 

@@ -22,12 +22,16 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// PostgreSQL's five-character SQLSTATE, when the server sent one.
     public let sqlState: String?
+    /// The server's one-line primary message (without "ERROR:", detail or context),
+    /// when the server sent one: what may be shown to a client.
+    public let serverMessage: String?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, sqlState: String? = nil) {
+    public init(_ code: Code, _ message: String, sqlState: String? = nil, serverMessage: String? = nil) {
         self.code = code
         self.message = message
         self.sqlState = sqlState
+        self.serverMessage = serverMessage
     }
 
     public var description: String { message }

@@ -3,8 +3,10 @@ import Logging
 import NIOCore
 import NIOPosix
 import RohrpostPostgres
+import RohrpostProtocol
 import RohrpostServer
 import ServiceLifecycle
+import Synchronization
 
 /// The relay: one LISTEN connection to PostgreSQL feeding a WebSocket server.
 ///
@@ -17,7 +19,8 @@ public final class Relay: Service, Sendable {
     private let eventLoops: MultiThreadedEventLoopGroup
     private let fanOut: FanOut
     private let listener: Listener
-    private let server: WebSocketServer
+    private let makeServer: @Sendable (HandlerRegistry) -> WebSocketServer
+    private let registration: Mutex<HandlerRegistration>
     private let serving: EventLoopPromise<SocketAddress>
     private let queries: QueryPool
     private let retention: JournalRetention
@@ -45,13 +48,34 @@ public final class Relay: Service, Sendable {
             metrics.received(entries)
             fanOut.publish(encoder.frames(for: entries))
         }
-        self.server = WebSocketServer(
-            configuration: configuration.server, group: eventLoops, fanOut: fanOut,
-            accessPolicy: configuration.accessPolicy,
-            backlogSource: JournalBacklog(pool: queries, maximumEvents: configuration.journal.maximumResumeEvents, logger: logger),
-            endpoints: Self.endpoints(listener: listener, fanOut: fanOut, metrics: metrics, text: configuration.metrics.text),
-            logger: logger)
+        let backlog = JournalBacklog(pool: queries, maximumEvents: configuration.journal.maximumResumeEvents, logger: logger)
+        let endpoints = Self.endpoints(listener: listener, fanOut: fanOut, metrics: metrics, text: configuration.metrics.text)
+        self.makeServer = { handlers in
+            WebSocketServer(
+                configuration: configuration.server, group: eventLoops, fanOut: fanOut,
+                accessPolicy: configuration.accessPolicy, backlogSource: backlog, handlers: handlers,
+                endpoints: endpoints, logger: logger)
+        }
+        var handlers = configuration.handlers
+        if let schema = configuration.sqlHandlersSchema {
+            handlers.fallback = SQLHandlers(schema: schema, pool: queries).call
+        }
+        self.registration = Mutex(HandlerRegistration(handlers: handlers))
         self.listener = listener
+    }
+
+    /// Registers `handler` for requests of type `name` (what rohrpost-js's
+    /// `client.call(name, data)` sends). Call before `run()`.
+    ///
+    /// - Throws: when the name is built in (`ping`, `subscribe`, `unsubscribe`) or
+    ///   already registered, or the relay already runs.
+    public func handle(_ name: String, _ handler: @escaping HandlerRegistry.Handler) throws {
+        try registration.withLock { registration in
+            guard !registration.started else {
+                throw RelayError("handlers must be registered before the relay runs ('\(name)')")
+            }
+            try registration.handlers.register(name, handler)
+        }
     }
 
     /// The address the server listens on, once it does.
@@ -72,7 +96,11 @@ public final class Relay: Service, Sendable {
     public func run() async throws {
         let channel: any Channel
         do {
-            channel = try await server.start()
+            let handlers = registration.withLock { registration in
+                registration.started = true
+                return registration.handlers
+            }
+            channel = try await makeServer(handlers).start()
         } catch {
             serving.fail(error)
             try? await eventLoops.shutdownGracefully()
@@ -94,5 +122,20 @@ public final class Relay: Service, Sendable {
         queries.shutdown()
         try? await eventLoops.shutdownGracefully()
         logger.info("relay stopped")
+    }
+}
+
+/// The handlers a relay will serve, open for registration until it runs.
+struct HandlerRegistration: ~Copyable {
+    var handlers: HandlerRegistry
+    var started = false
+}
+
+/// A misuse of the relay's API, in words.
+public struct RelayError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

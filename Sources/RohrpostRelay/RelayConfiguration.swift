@@ -11,6 +11,11 @@ public struct RelayConfiguration: Sendable {
     public var listener: ListenerConfiguration
     /// The event journal: retention and client resume.
     public var journal = JournalConfiguration()
+    /// Handlers for request types beyond ping, subscribe and unsubscribe. Defaults to none.
+    public var handlers = HandlerRegistry()
+    /// A schema whose functions `T(claims jsonb, data jsonb) RETURNS jsonb` answer
+    /// requests of type `T` that no registered handler answers. Defaults to none.
+    public var sqlHandlersSchema: String?
     /// Who may subscribe to what. Defaults to open access.
     public var accessPolicy: any AccessPolicy = OpenAccess()
     /// Where metrics go and what `GET /metrics` serves. Defaults to swift-metrics' global

@@ -7,6 +7,9 @@ struct ConnectionContext: Sendable {
     let fanOut: FanOut
     let accessPolicy: any AccessPolicy
     let backlogSource: (any BacklogSource)?
+    let handlers: HandlerRegistry
+    let handlerTimeout: Duration
+    let maximumCallsInFlight: Int
     let maximumPendingBytes: Int
     let logger: Logger
 }

@@ -21,6 +21,8 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     private var groups: Set<String> = []
     /// Groups whose backlog is being read for a subscribe with `since`.
     private var resuming: [String: ResumingGroup] = [:]
+    /// Custom-handler calls awaiting their reply.
+    private var callsInFlight = 0
     /// Closes the connection when the token of its latest subscribe expires.
     private var tokenExpiry: Scheduled<Void>?
     private var isClosing = false
@@ -153,8 +155,36 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
             send(.confirming(group, to: request))
         case .invalid(let reply):
             send(reply)
-        case .other:
+        case .other(let typeName):
+            call(typeName, request)
+        }
+    }
+
+    // MARK: Custom handlers
+
+    /// Runs the application's handler for `typeName` off the event loop; the reply comes
+    /// back whenever it is ready, so a slow handler holds up nothing else.
+    private func call(_ typeName: String, _ request: Request) {
+        guard !shared.handlers.isEmpty else {
             send(.unknownType(of: request))
+            return
+        }
+        guard callsInFlight < shared.maximumCallsInFlight else {
+            send(.error("Too many requests in flight; wait for replies before sending more.", to: request))
+            return
+        }
+        callsInFlight += 1
+        let (handlers, timeout, logger) = (shared.handlers, shared.handlerTimeout, shared.logger)
+        let context = HandlerContext(token: request.authJWT) { error in
+            logger.error("handler for '\(typeName)' failed: \(error)")
+        }
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.makeFutureWithTask {
+            await handlers.reply(to: request, typeName: typeName, context: context, timeout: timeout)
+        }.whenSuccess { reply in
+            handler.value.callsInFlight -= 1
+            handler.value.send(reply)
+            handler.value.flushEnqueued()
         }
     }
 

@@ -14,6 +14,12 @@ public struct ServerConfiguration: Sendable {
     /// The most bytes that may wait to be written to one client; past it that client is
     /// closed with 1008 so no one else waits for it. Defaults to 4 MiB.
     public var maximumPendingBytes: Int = 4 * 1024 * 1024
+    /// How long a custom handler may take before the client is told it timed out.
+    /// Defaults to 10 s.
+    public var handlerTimeout: Duration = .seconds(10)
+    /// Custom-handler calls one connection may have in flight; past it a call is answered
+    /// with an error at once. Defaults to 1,024.
+    public var maximumCallsInFlight: Int = 1024
     /// Event loop threads serving connections. Defaults to the number of cores.
     public var eventLoopThreads: Int = System.coreCount
 

@@ -23,6 +23,7 @@ public final class WebSocketServer: Sendable {
         fanOut: FanOut,
         accessPolicy: any AccessPolicy = OpenAccess(),
         backlogSource: (any BacklogSource)? = nil,
+        handlers: HandlerRegistry = HandlerRegistry(),
         endpoints: HTTPEndpoints = HTTPEndpoints(),
         logger: Logger
     ) {
@@ -32,6 +33,8 @@ public final class WebSocketServer: Sendable {
         self.fanOut = fanOut
         self.connectionContext = ConnectionContext(
             fanOut: fanOut, accessPolicy: accessPolicy, backlogSource: backlogSource,
+            handlers: handlers, handlerTimeout: configuration.handlerTimeout,
+            maximumCallsInFlight: configuration.maximumCallsInFlight,
             maximumPendingBytes: configuration.maximumPendingBytes, logger: logger)
         self.logger = logger
     }

@@ -40,6 +40,7 @@ struct Demo: AsyncParsableCommand {
         var configuration = RelayConfiguration(
             databaseURL: databaseURL, server: serverConfiguration, journal: try journal.configuration())
         configuration.metrics = bootstrapMetrics()
+        configuration.sqlHandlersSchema = server.sqlHandlersSchema
         let relay = Relay(configuration: configuration, logger: logger)
         let queueSampler = NotificationQueueSampler(connectionString: databaseURL, logger: logger)
         let writer = DemoWriter(database: database, writesPerSecond: writesPerSecond, logger: logger)

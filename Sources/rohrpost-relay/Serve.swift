@@ -26,6 +26,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = RelayConfiguration(
             databaseURL: databaseURL, server: serverConfiguration, journal: try journal.configuration())
         configuration.metrics = bootstrapMetrics()
+        configuration.sqlHandlersSchema = server.sqlHandlersSchema
         let relay = Relay(configuration: configuration, logger: logger)
         let queueSampler = NotificationQueueSampler(connectionString: databaseURL, logger: logger)
         let services = ServiceGroup(

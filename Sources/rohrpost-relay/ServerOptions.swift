@@ -19,6 +19,17 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Most bytes waiting to be written to one client before it is closed with 1008. Defaults to 4194304.")
     var maxPendingBytes: Int?
 
+    @Option(help: "Seconds a custom handler may take before the client is told it timed out. Defaults to 10.")
+    var handlerTimeout: Int?
+
+    @Option(help: "Answer a request of type T with the SQL function SCHEMA.T(claims jsonb, data jsonb) RETURNS jsonb when no other handler does. Defaults to $ROHRPOST_SQL_HANDLERS or none.")
+    var sqlHandlers: String?
+
+    /// The schema of SQL handlers, if any.
+    var sqlHandlersSchema: String? {
+        sqlHandlers ?? ProcessInfo.processInfo.environment["ROHRPOST_SQL_HANDLERS"]
+    }
+
     /// The server configuration these options and the environment describe.
     func configuration() throws -> ServerConfiguration {
         let environment = ProcessInfo.processInfo.environment
@@ -39,6 +50,10 @@ struct ServerOptions: ParsableArguments {
         if let maxPendingBytes {
             guard maxPendingBytes >= 65536 else { throw ValidationError("--max-pending-bytes: must be at least 65536") }
             configuration.maximumPendingBytes = maxPendingBytes
+        }
+        if let handlerTimeout {
+            guard handlerTimeout > 0 else { throw ValidationError("--handler-timeout: must be at least 1 second") }
+            configuration.handlerTimeout = .seconds(handlerTimeout)
         }
         return configuration
     }

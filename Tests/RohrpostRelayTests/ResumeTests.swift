@@ -25,6 +25,10 @@ import Testing
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'live')")
             #expect(try await again.receiveEvent().object["title"] as? String == "live")
             try await again.expectNothing(for: .milliseconds(200))
+            let names = try live.database.query(
+                "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database() ORDER BY 1")
+            #expect(names.compactMap { $0.first ?? nil }.filter { $0.hasPrefix("rohrpost-relay") }
+                == ["rohrpost-relay listen", "rohrpost-relay query"], "operators can tell the relay's connections apart")
         }
     }
 

@@ -26,7 +26,9 @@ struct EmbeddedConnection {
         let frameWriter = FrameWriter()
         try pipeline.addHandler(frameWriter)
         let context = ConnectionContext(
-            fanOut: self.fanOut, accessPolicy: accessPolicy, backlogSource: nil, maximumPendingBytes: 1 << 20, logger: Logger(label: "test"))
+            fanOut: self.fanOut, accessPolicy: accessPolicy, backlogSource: nil,
+            handlers: HandlerRegistry(), handlerTimeout: .seconds(10), maximumCallsInFlight: 1024,
+            maximumPendingBytes: 1 << 20, logger: Logger(label: "test"))
         let writer = try pipeline.context(handler: frameWriter)
         try pipeline.addHandler(RohrpostConnectionHandler(context: context, writer: writer))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40_000)).wait()
