@@ -10,6 +10,9 @@ struct ConnectionContext: Sendable {
     let handlers: HandlerRegistry
     let handlerTimeout: Duration
     let maximumCallsInFlight: Int
+    let maximumSubscriptions: Int
+    let messagesPerSecond: Int
+    let messageBurst: Int
     let maximumPendingBytes: Int
     let logger: Logger
 }

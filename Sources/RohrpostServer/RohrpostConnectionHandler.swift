@@ -23,6 +23,8 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     private var resuming: [String: ResumingGroup] = [:]
     /// Custom-handler calls awaiting their reply.
     private var callsInFlight = 0
+    /// The client's allowance of messages.
+    private var rate: MessageRate
     /// Closes the connection when the token of its latest subscribe expires.
     private var tokenExpiry: Scheduled<Void>?
     private var isClosing = false
@@ -37,6 +39,7 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         self.shared = context
         self.writer = writer
         self.eventLoop = writer.eventLoop
+        self.rate = MessageRate(perSecond: context.messagesPerSecond, burst: context.messageBurst, now: .now())
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -62,6 +65,10 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         guard !isClosing else { return }
+        if frame.opcode == .text || frame.opcode == .binary, !rate.allow(now: .now()) {
+            close(with: .rateLimited)
+            return
+        }
         switch frame.opcode {
         case .text:
             let payload = frame.unmaskedData
@@ -109,6 +116,14 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         close(with: .tooSlow)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            close(with: .idle)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
         case NIOWebSocketError.invalidFrameLength, NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge,
@@ -138,6 +153,10 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         case .ping:
             send(.pong(to: request))
         case .subscribe(let group, let since):
+            guard groups.count < shared.maximumSubscriptions || groups.contains(group.name) else {
+                send(.error("Too many subscriptions on this connection (at most \(shared.maximumSubscriptions)).", to: request))
+                return
+            }
             let handler = NIOLoopBound(self, eventLoop: eventLoop)
             let eventLoop = eventLoop
             shared.accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT) { decision in
@@ -220,7 +239,7 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         tokenExpiry?.cancel()
         let remaining = ContinuousClock.now.duration(to: expiry)
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
-        tokenExpiry = eventLoop.scheduleTask(in: .nanoseconds(max(0, remaining.wholeNanoseconds))) {
+        tokenExpiry = eventLoop.scheduleTask(in: TimeAmount(max(.zero, remaining))) {
             handler.value.close(with: .tokenExpired)
         }
     }

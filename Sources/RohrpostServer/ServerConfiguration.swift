@@ -20,6 +20,29 @@ public struct ServerConfiguration: Sendable {
     /// Custom-handler calls one connection may have in flight; past it a call is answered
     /// with an error at once. Defaults to 1,024.
     public var maximumCallsInFlight: Int = 1024
+    /// Groups one connection may be subscribed to at once; past it a subscribe is
+    /// answered with an error. Defaults to 1,000.
+    public var maximumSubscriptions: Int = 1000
+    /// Messages per second one connection may send on average; past it (and its burst)
+    /// the connection is closed with 1008. Defaults to 100.
+    public var messagesPerSecond: Int = 100
+    /// Messages one connection may send at once above its rate. Defaults to 500.
+    public var messageBurst: Int = 500
+    /// Connections the relay serves at once; past it new ones get HTTP 503. Defaults to 100,000.
+    public var maximumConnections: Int = 100_000
+    /// Connections one client address may hold at once; past it new ones get HTTP 503.
+    /// Defaults to 1,000.
+    public var maximumConnectionsPerAddress: Int = 1000
+    /// Time from accepting a connection to its WebSocket upgrade; past it the socket is
+    /// closed. Defaults to 10 s.
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// Time a connection may send nothing (rohrpost-js pings every few seconds) before it
+    /// is closed with 1000 "idle timeout"; nil never. Defaults to 120 s.
+    public var idleTimeout: Duration? = .seconds(120)
+    /// Browser origins allowed to connect (the `Origin` header), e.g.
+    /// `https://app.example.com`; nil allows every origin. Requests without `Origin`
+    /// (non-browser clients) are always allowed. Defaults to nil.
+    public var allowedOrigins: Set<String>? = nil
     /// Event loop threads serving connections. Defaults to the number of cores.
     public var eventLoopThreads: Int = System.coreCount
 

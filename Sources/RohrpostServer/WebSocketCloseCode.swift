@@ -20,6 +20,10 @@ public struct WebSocketCloseCode: Sendable, Hashable {
     public static let tokenExpired = WebSocketCloseCode(code: 4401, reason: "token expired")
     /// A newer token no longer allows a group the connection is in (4403).
     public static let accessRevoked = WebSocketCloseCode(code: 4403, reason: "access revoked")
+    /// The client sent more messages than its rate allows (1008).
+    public static let rateLimited = WebSocketCloseCode(code: 1008, reason: "message rate limit exceeded")
+    /// The client sent nothing for the idle timeout (1000); rohrpost-js reconnects.
+    public static let idle = WebSocketCloseCode(code: 1000, reason: "idle timeout")
     /// An answer to the client's own close frame (1000).
     public static let normal = WebSocketCloseCode(code: 1000, reason: "")
 }

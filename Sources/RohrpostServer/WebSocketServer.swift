@@ -35,6 +35,8 @@ public final class WebSocketServer: Sendable {
             fanOut: fanOut, accessPolicy: accessPolicy, backlogSource: backlogSource,
             handlers: handlers, handlerTimeout: configuration.handlerTimeout,
             maximumCallsInFlight: configuration.maximumCallsInFlight,
+            maximumSubscriptions: configuration.maximumSubscriptions,
+            messagesPerSecond: configuration.messagesPerSecond, messageBurst: configuration.messageBurst,
             maximumPendingBytes: configuration.maximumPendingBytes, logger: logger)
         self.logger = logger
     }
@@ -44,6 +46,8 @@ public final class WebSocketServer: Sendable {
         let configuration = configuration
         let connectionContext = connectionContext
         let endpoints = endpoints
+        let limits = ConnectionLimits(
+            total: configuration.maximumConnections, perAddress: configuration.maximumConnectionsPerAddress)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -53,6 +57,19 @@ public final class WebSocketServer: Sendable {
                 value: .init(low: configuration.maximumPendingBytes / 2, high: configuration.maximumPendingBytes)
             )
             .childChannelInitializer { channel in
+                let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                guard limits.admit(address) else {
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        try channel.pipeline.syncOperations.addHandler(
+                            HTTPRefusalHandler(status: .serviceUnavailable, text: "Too many connections; try again later.\n"))
+                    }
+                }
+                channel.closeFuture.whenComplete { _ in limits.release(address) }
+                // A client that never finishes its handshake does not keep the socket.
+                let handshake = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.handshakeTimeout)) {
+                    channel.close(promise: nil)
+                }
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: configuration.maximumMessageSize,
                     automaticErrorHandling: false,
@@ -61,7 +78,8 @@ public final class WebSocketServer: Sendable {
                         return channel.eventLoop.makeSucceededFuture(path == configuration.path ? HTTPHeaders() : nil)
                     },
                     upgradePipelineHandler: { channel, _ in
-                        channel.eventLoop.makeCompletedFuture {
+                        handshake.cancel()
+                        return channel.eventLoop.makeCompletedFuture {
                             try Self.configureWebSocket(channel, configuration, connectionContext)
                         }
                     }
@@ -95,6 +113,9 @@ public final class WebSocketServer: Sendable {
         let frameWriterContext = try pipeline.context(handler: frameWriter)
         let fallback = try pipeline.context(handlerType: HTTPFallbackHandler.self)
         pipeline.removeHandler(context: fallback, promise: nil)
+        if let idle = configuration.idleTimeout {
+            try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(idle)))
+        }
         try pipeline.addHandler(
             NIOWebSocketFrameAggregator(
                 minNonFinalFragmentSize: 0,

@@ -48,7 +48,7 @@ final class RelayTarget: Sendable {
 
     private static func startRelay(relayBinary: String, databaseURL: String, maxPendingBytes: Int?, postgres: LocalPostgresServer?) throws -> RelayTarget {
         let port = try freePort()
-        var argv = [relayBinary, "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning"]
+        var argv = [relayBinary, "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning", "--auth", "none"]
         if let maxPendingBytes { argv += ["--max-pending-bytes", String(maxPendingBytes)] }
         let log = NSTemporaryDirectory() + "rohrpost-bench-relay-\(port).log"
         let process = try ChildProcess.start(argv, logFile: log)

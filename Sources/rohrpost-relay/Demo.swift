@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RohrpostPostgres
+import RohrpostProtocol
 import RohrpostRelay
 import ServiceLifecycle
 
@@ -13,6 +14,7 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var server: ServerOptions
     @OptionGroup var journal: JournalOptions
+    @OptionGroup var auth: AuthOptions
 
     @Option(help: "Demo writes per second (0 writes nothing). Defaults to 2.")
     var writesPerSecond: Double = 2
@@ -33,6 +35,8 @@ struct Demo: AsyncParsableCommand {
             localServer = started
             databaseURL = started.connectionString()
         }
+        let access = try await auth.setUp(databaseURL: databaseURL, openByDefault: true, logger: logger)
+        defer { access.pool?.shutdown() }
         let database = Database(connectionString: databaseURL)
         try await database.migrate(logger: logger)
         try await DemoTable(database: database).install()
@@ -40,25 +44,29 @@ struct Demo: AsyncParsableCommand {
         var configuration = RelayConfiguration(
             databaseURL: databaseURL, server: serverConfiguration, journal: try journal.configuration())
         configuration.metrics = bootstrapMetrics()
+        configuration.accessPolicy = access.policy
         configuration.sqlHandlersSchema = server.sqlHandlersSchema
         let relay = Relay(configuration: configuration, logger: logger)
         let queueSampler = NotificationQueueSampler(connectionString: databaseURL, logger: logger)
         let writer = DemoWriter(database: database, writesPerSecond: writesPerSecond, logger: logger)
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: relay), .init(service: queueSampler), .init(service: writer, successTerminationBehavior: .ignore)],
+                services: [.init(service: relay), .init(service: queueSampler), .init(service: writer, successTerminationBehavior: .ignore)]
+                    + access.services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await services.run() }
             let address = try await relay.waitUntilServing()
-            printWelcome(port: address.port ?? serverConfiguration.port, path: serverConfiguration.path, databaseURL: databaseURL)
+            printWelcome(
+                port: address.port ?? serverConfiguration.port, path: serverConfiguration.path, databaseURL: databaseURL,
+                open: access.policy is OpenAccess)
             try await tasks.waitForAll()
         }
         say("Demo stopped; the private PostgreSQL is removed.")
     }
 
-    private func printWelcome(port: Int, path: String, databaseURL: String) {
+    private func printWelcome(port: Int, path: String, databaseURL: String, open: Bool) {
         let host = (try? server.configuration().host) ?? "127.0.0.1"
         say("""
 
@@ -67,6 +75,7 @@ struct Demo: AsyncParsableCommand {
               WebSocket:  ws://\(host):\(port)\(path)
               Subscribe:  {"id": 1, "type": "subscribe", "data": {"type": "todo"}}
                           (or {"type": "collection", "id": 1}, or {"type": "todo", "id": 3})
+              Access:     \(open ? "open: no token needed, every group allowed (demo only)" : "JWT: send auth_jwt in each subscribe")
               Database:   \(databaseURL)
               Change a row yourself:
                 psql "\(databaseURL)" -c "UPDATE todo SET title = 'hello' WHERE id = 1"

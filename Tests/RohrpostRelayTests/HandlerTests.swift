@@ -59,7 +59,11 @@ import Testing
     }
 
     @Test func thousandCallsInFlightOnOneConnectionAreAnsweredWithTheirIds() async throws {
-        try await LiveRelay.with(configure: Self.configure) { live in
+        let configure: (inout RelayConfiguration) -> Void = { configuration in
+            Self.configure(&configuration)
+            configuration.server.messageBurst = 1_000  // all thousand sent at once
+        }
+        try await LiveRelay.with(configure: configure) { live in
             let client = try await live.connect()
             for id in 1...1_000 {
                 try await client.send(text: #"{"id": \#(id), "type": "echo-later", "data": {"n": \#(id)}}"#)

@@ -18,7 +18,9 @@ final class RelayProcess {
         self.port = port
         process = Process()
         process.executableURL = binary
-        process.arguments = ["serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning"]
+        process.arguments = [
+            "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning", "--auth", "none",
+        ]
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + .seconds(15)

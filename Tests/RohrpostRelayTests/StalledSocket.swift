@@ -7,19 +7,7 @@ final class StalledSocket {
 
     /// Connects, upgrades, and sends one subscribe request; reads nothing after the handshake.
     init(port: Int, subscribe data: String) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var smallBuffer: Int32 = 4096
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &smallBuffer, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw LiveRelayError("cannot connect: errno \(errno)") }
+        descriptor = try Self.rawConnection(port: port, receiveBuffer: 4096)
         try send(Array("""
             GET /ws/rohrpost/ HTTP/1.1\r
             Host: 127.0.0.1\r
@@ -55,6 +43,28 @@ final class StalledSocket {
             if count < 0 { return nil }
             received.append(contentsOf: buffer[..<count])
         }
+    }
+
+    /// A plain TCP connection to the relay, with a small receive buffer if asked.
+    static func rawConnection(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(descriptor)
+            throw LiveRelayError("cannot connect: errno \(errno)")
+        }
+        return descriptor
     }
 
     private func send(_ bytes: [UInt8]) throws {

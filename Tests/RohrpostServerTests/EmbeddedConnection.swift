@@ -28,6 +28,7 @@ struct EmbeddedConnection {
         let context = ConnectionContext(
             fanOut: self.fanOut, accessPolicy: accessPolicy, backlogSource: nil,
             handlers: HandlerRegistry(), handlerTimeout: .seconds(10), maximumCallsInFlight: 1024,
+            maximumSubscriptions: 1000, messagesPerSecond: 100, messageBurst: 500,
             maximumPendingBytes: 1 << 20, logger: Logger(label: "test"))
         let writer = try pipeline.context(handler: frameWriter)
         try pipeline.addHandler(RohrpostConnectionHandler(context: context, writer: writer))

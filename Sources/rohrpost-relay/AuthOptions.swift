@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RohrpostAuth
+import RohrpostPostgres
+import RohrpostProtocol
+import ServiceLifecycle
+
+/// Options of authentication (JWT) and group authorization, for `serve` and `demo`.
+struct AuthOptions: ParsableArguments {
+    @Option(help: "jwt or none. Defaults to $ROHRPOST_AUTH, else jwt when a key is configured; serve with no key refuses to start unless given none.")
+    var auth: String?
+
+    @Option(help: "HMAC secret for HS256/384/512, at least 32 bytes (64 for HS512). Prefer $ROHRPOST_JWT_SECRET or --jwt-secret-file: flags show in ps.")
+    var jwtSecret: String?
+
+    @Option(help: "File holding the HMAC secret (a trailing newline is ignored). Defaults to $ROHRPOST_JWT_SECRET_FILE.")
+    var jwtSecretFile: String?
+
+    @Option(help: "PEM public key (RSA, EC P-256/384/521, Ed25519); repeat for several. Defaults to $ROHRPOST_JWT_PUBLIC_KEY_FILE (comma-separated).")
+    var jwtPublicKeyFile: [String] = []
+
+    @Option(help: "JWKS file; tokens pick a key by kid. Defaults to $ROHRPOST_JWKS_FILE.")
+    var jwksFile: String?
+
+    @Option(help: "Comma-separated algorithms tokens may use (HS256,HS384,HS512,RS256,RS384,RS512,ES256,ES384,ES512,EdDSA). Defaults to $ROHRPOST_JWT_ALGORITHMS, else all the keys verify.")
+    var jwtAlgorithms: String?
+
+    @Option(help: "Audience tokens must name in aud. Defaults to $ROHRPOST_JWT_AUDIENCE, else aud is not checked.")
+    var jwtAudience: String?
+
+    @Option(help: "Issuer tokens must name in iss. Defaults to $ROHRPOST_JWT_ISSUER, else iss is not checked.")
+    var jwtIssuer: String?
+
+    @Option(help: "Clock leeway for exp and nbf (e.g. 30s). Defaults to $ROHRPOST_JWT_LEEWAY or 0.")
+    var jwtLeeway: String?
+
+    @Option(help: "Claim listing the group patterns a token may subscribe to (* matches anything). Defaults to $ROHRPOST_GROUPS_CLAIM or groups.")
+    var groupsClaim: String?
+
+    @Option(help: "Who allows groups: claims, sql or both (both must allow). Defaults to $ROHRPOST_AUTHORIZATION or claims.")
+    var authorization: String?
+
+    @Option(help: "SQL function (claims jsonb, group_name text) RETURNS boolean for --authorization sql/both. Defaults to $ROHRPOST_SQL_AUTHORIZE_FUNCTION or rohrpost.authorize.")
+    var sqlAuthorizeFunction: String?
+
+    @Option(help: "How long a SQL authorization answer is reused per token claims and group (e.g. 5s; 0 never). Defaults to $ROHRPOST_AUTHORIZATION_CACHE or 5s.")
+    var authorizationCache: String?
+
+    /// What the relay runs with: its access policy, the services that keep it current, and
+    /// the query pool to shut down at the end.
+    struct Setup {
+        var policy: any AccessPolicy
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var pool: QueryPool?
+    }
+
+    /// The access setup these options and the environment describe.
+    ///
+    /// - Parameter openByDefault: Whether no key and no `--auth` means open access (the
+    ///   demo) rather than a refusal to start (`serve`).
+    func setUp(databaseURL: String, openByDefault: Bool, logger: Logger) async throws -> Setup {
+        let environment = ProcessInfo.processInfo.environment
+        let sources = try keySources(environment)
+        let mode = auth ?? environment["ROHRPOST_AUTH"]
+        switch mode?.lowercased() {
+        case "none":
+            if !sources.isEmpty { throw StartupError("--auth none: JWT keys are configured too; drop them or the --auth none") }
+            logger.warning("authentication is off (--auth none): anyone who reaches the port may subscribe to every group")
+            return Setup(policy: OpenAccess())
+        case nil where sources.isEmpty:
+            guard openByDefault else {
+                throw StartupError(
+                    "no JWT key is configured: set ROHRPOST_JWT_SECRET, --jwt-secret-file, --jwt-public-key-file or --jwks-file, or pass --auth none to serve without authentication")
+            }
+            logger.warning("the demo runs without authentication: anyone may subscribe to every group")
+            return Setup(policy: OpenAccess())
+        case "jwt"?, nil:
+            break
+        case let other?:
+            throw ValidationError("--auth: '\(other)' is neither jwt nor none")
+        }
+        guard !sources.isEmpty else {
+            throw StartupError("--auth jwt: no JWT key is configured; set ROHRPOST_JWT_SECRET, --jwt-secret-file, --jwt-public-key-file or --jwks-file")
+        }
+        let store: KeyStore
+        do {
+            store = try await KeyStore(sources: sources)
+        } catch let error as AuthError {
+            throw StartupError(error.message)
+        }
+        let authorization = try groupAuthorization(environment, databaseURL: databaseURL, logger: logger)
+        let policy = TokenAccessPolicy(keys: store, requirements: try requirements(environment), authorization: authorization.rule, logger: logger)
+        logger.info(
+            "JWT authentication on",
+            metadata: [
+                "jwt.algorithms": "\(store.keys.algorithms.map(\.rawValue).sorted().joined(separator: ","))",
+                "authorization": "\(authorization.mode.rawValue)",
+            ])
+        return Setup(
+            policy: policy, services: [.init(service: KeyReloader(store: store, logger: logger))], pool: authorization.pool)
+    }
+
+    private func keySources(_ environment: [String: String]) throws -> KeySources {
+        var sources = KeySources()
+        sources.hmacSecret = jwtSecret ?? environment["ROHRPOST_JWT_SECRET"]
+        sources.hmacSecretFile = jwtSecretFile ?? environment["ROHRPOST_JWT_SECRET_FILE"]
+        sources.publicKeyFiles =
+            jwtPublicKeyFile.isEmpty ? Self.list(environment["ROHRPOST_JWT_PUBLIC_KEY_FILE"]) : jwtPublicKeyFile
+        sources.jwksFile = jwksFile ?? environment["ROHRPOST_JWKS_FILE"]
+        if let text = jwtAlgorithms ?? environment["ROHRPOST_JWT_ALGORITHMS"] {
+            sources.allowedAlgorithms = Set(
+                try Self.list(text).map { name in
+                    guard let algorithm = SigningAlgorithm(name: name) else {
+                        throw ValidationError(
+                            "--jwt-algorithms: '\(name)' is not one of \(SigningAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return algorithm
+                })
+        }
+        return sources
+    }
+
+    private func requirements(_ environment: [String: String]) throws -> ClaimRequirements {
+        var requirements = ClaimRequirements()
+        requirements.audience = jwtAudience ?? environment["ROHRPOST_JWT_AUDIENCE"]
+        requirements.issuer = jwtIssuer ?? environment["ROHRPOST_JWT_ISSUER"]
+        if let text = jwtLeeway ?? environment["ROHRPOST_JWT_LEEWAY"] {
+            requirements.leeway = try JournalOptions.duration(text, option: "--jwt-leeway")
+        }
+        return requirements
+    }
+
+    private func groupAuthorization(
+        _ environment: [String: String], databaseURL: String, logger: Logger
+    ) throws -> (rule: GroupAuthorization, mode: AuthorizationMode, pool: QueryPool?) {
+        let claims = ClaimsAuthorizer(claim: groupsClaim ?? environment["ROHRPOST_GROUPS_CLAIM"] ?? "groups")
+        let text = authorization ?? environment["ROHRPOST_AUTHORIZATION"] ?? "claims"
+        guard let mode = AuthorizationMode(rawValue: text.lowercased()) else {
+            throw ValidationError("--authorization: '\(text)' is not one of claims, sql, both")
+        }
+        guard mode != .claims else { return (.claims(claims), mode, nil) }
+        let cache = try JournalOptions.duration(
+            authorizationCache ?? environment["ROHRPOST_AUTHORIZATION_CACHE"] ?? "5s", option: "--authorization-cache")
+        let pool = QueryPool(connectionString: databaseURL, size: 2, applicationName: "rohrpost-relay auth", logger: logger)
+        let sql: SQLAuthorizer
+        do {
+            sql = try SQLAuthorizer(
+                pool: pool, function: sqlAuthorizeFunction ?? environment["ROHRPOST_SQL_AUTHORIZE_FUNCTION"] ?? "rohrpost.authorize",
+                cacheDuration: cache, logger: logger)
+        } catch {
+            pool.shutdown()
+            throw error
+        }
+        return (mode == .sql ? .sql(sql) : .both(claims, sql), mode, pool)
+    }
+
+    private static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// A reason the relay will not start, printed as one line.
+struct StartupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
