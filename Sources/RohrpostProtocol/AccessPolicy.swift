@@ -6,6 +6,10 @@ public protocol AccessPolicy: Sendable {
     /// Decides whether a client presenting `token` (the request's `auth_jwt`, if any) may
     /// subscribe to `group`, and calls `completion` exactly once, on any thread.
     func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void)
+
+    /// Checks the token of a custom call (any request but ping, subscribe and
+    /// unsubscribe) and calls `completion` exactly once, on any thread.
+    func authenticate(token: String?, completion: @escaping @Sendable (Authentication) -> Void)
 }
 
 /// The answer of an `AccessPolicy`.
@@ -24,5 +28,23 @@ public struct OpenAccess: AccessPolicy {
 
     public func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
         completion(.allowed(until: nil))
+    }
+}
+
+/// Who sent a request other than a subscribe (a custom call), as far as its token says.
+public enum Authentication: Sendable, Hashable {
+    /// The relay checks no tokens: the call goes ahead without claims.
+    case anonymous
+    /// The token is valid; handlers receive its claims.
+    case verified(claims: JSONValue)
+    /// The token is missing or invalid: the client is told `ACCESS_DENIED`.
+    case denied
+}
+
+extension AccessPolicy {
+    /// Checks the token of a custom call. Policies that check tokens implement this; by
+    /// default calls go ahead without claims.
+    public func authenticate(token: String?, completion: @escaping @Sendable (Authentication) -> Void) {
+        completion(.anonymous)
     }
 }

@@ -23,6 +23,8 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     private var resuming: [String: ResumingGroup] = [:]
     /// Custom-handler calls awaiting their reply.
     private var callsInFlight = 0
+    /// The token of the latest allowed subscribe; a different one re-checks every group.
+    private var token: String?
     /// The client's allowance of messages.
     private var rate: MessageRate
     /// Closes the connection when the token of its latest subscribe expires.
@@ -193,17 +195,34 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
             return
         }
         callsInFlight += 1
-        let (handlers, timeout, logger) = (shared.handlers, shared.handlerTimeout, shared.logger)
-        let context = HandlerContext(token: request.authJWT) { error in
-            logger.error("handler for '\(typeName)' failed: \(error)")
-        }
+        let (handlers, timeout, logger, metrics) = (shared.handlers, shared.handlerTimeout, shared.logger, shared.metrics)
+        let eventLoop = eventLoop
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
-        eventLoop.makeFutureWithTask {
-            await handlers.reply(to: request, typeName: typeName, context: context, timeout: timeout)
-        }.whenSuccess { reply in
-            handler.value.callsInFlight -= 1
-            handler.value.send(reply)
-            handler.value.flushEnqueued()
+        let answer: @Sendable (Reply) -> Void = { reply in
+            eventLoop.execute {
+                handler.value.callsInFlight -= 1
+                handler.value.send(reply)
+                handler.value.flushEnqueued()
+            }
+        }
+        shared.accessPolicy.authenticate(token: request.authJWT) { authentication in
+            let claims: JSONValue?
+            switch authentication {
+            case .denied:
+                metrics.authRefusals.increment()
+                answer(.accessDenied(to: request))
+                return
+            case .anonymous:
+                claims = nil
+            case .verified(let verified):
+                claims = verified
+            }
+            let context = HandlerContext(token: request.authJWT, claims: claims) { error in
+                logger.error("handler for '\(typeName)' failed: \(error)")
+            }
+            eventLoop.makeFutureWithTask {
+                await handlers.reply(to: request, typeName: typeName, context: context, timeout: timeout)
+            }.whenSuccess(answer)
         }
     }
 
@@ -213,11 +232,15 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     private func subscribe(_ group: Group, since: Int64?, request: Request, decision: AccessDecision) {
         guard context != nil, !isClosing else { return }
         guard case .allowed(let expiry) = decision else {
+            shared.metrics.authRefusals.increment()
             send(.accessDenied(to: request))
             flushEnqueued()
             return
         }
         if let expiry { closeWhenTokenExpires(at: expiry) }
+        if request.authJWT != token {
+            recheckGroups(withNewToken: request.authJWT, except: group.name)
+        }
         if groups.insert(group.name).inserted {
             _ = subscriptions?.add(self, to: group.name)
         }
@@ -232,6 +255,24 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
             send(.confirming(group, to: request))
         }
         flushEnqueued()
+    }
+
+    /// A newer token replaces the old one: each group the connection is in must still be
+    /// allowed with it, else the connection is closed with 4403 (the client cannot be told
+    /// otherwise without an unasked message).
+    private func recheckGroups(withNewToken newToken: String?, except newGroup: String) {
+        token = newToken
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let eventLoop = eventLoop
+        for group in groups where group != newGroup {
+            shared.accessPolicy.authorize(subscribeTo: group, token: newToken) { decision in
+                guard decision == .denied else { return }
+                eventLoop.execute {
+                    guard handler.value.token == newToken else { return }  // a newer token decides
+                    handler.value.close(with: .accessRevoked)
+                }
+            }
+        }
     }
 
     /// Closes the connection with 4401 when the newest token it subscribed with expires.
@@ -321,6 +362,7 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
             return eventLoop.makeSucceededVoidFuture()
         }
         isClosing = true
+        if let reason = code.countedReason { shared.metrics.clientClosed(reason) }
         leaveAllGroups()
         let frame = OutboundFrame.close(code, allocator: context.channel.allocator)
         let channel = context.channel

@@ -48,3 +48,17 @@ extension ConnectionContext {
     /// The counters of the server this connection belongs to.
     var metrics: ServerMetrics { fanOut.metrics }
 }
+
+extension WebSocketCloseCode {
+    /// How a close with this code counts in `rohrpost_clients_closed_total`; nil for
+    /// closes that are no verdict on the client (shutdown, answering its own close).
+    var countedReason: ClientCloseReason? {
+        switch self {
+        case .tooSlow: .slow
+        case .messageTooBig, .rateLimited, .idle: .limit
+        case .tokenExpired, .accessRevoked: .auth
+        case .invalidUTF8, .protocolError: .error
+        default: nil
+        }
+    }
+}

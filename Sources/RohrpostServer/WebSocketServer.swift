@@ -59,6 +59,7 @@ public final class WebSocketServer: Sendable {
             .childChannelInitializer { channel in
                 let address = channel.remoteAddress?.ipAddress ?? "unknown"
                 guard limits.admit(address) else {
+                    connectionContext.metrics.clientClosed(.limit)
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                         try channel.pipeline.syncOperations.addHandler(

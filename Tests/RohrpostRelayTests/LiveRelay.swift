@@ -20,6 +20,7 @@ final class LiveRelay: Sendable {
     }
 
     /// Runs `body` with a started relay, and stops the relay afterwards whatever happens.
+    @discardableResult
     static func with<T>(
         cluster: PostgresCluster? = nil,
         configure: (inout RelayConfiguration) -> Void = { _ in },

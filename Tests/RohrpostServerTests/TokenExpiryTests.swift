@@ -29,6 +29,36 @@ import RohrpostProtocol
     }
 }
 
+/// A newer token replaces the old one for every group of the connection.
+@Suite struct TokenReplacementTests {
+    @Test func newerTokenThatNoLongerAllowsAGroupClosesWith4403() throws {
+        let connection = try EmbeddedConnection(accessPolicy: PerTokenPolicy())
+        try connection.send(text: #"{"id":1,"type":"subscribe","auth_jwt":"a","data":{"type":"one"}}"#)
+        try connection.send(text: #"{"id":2,"type":"subscribe","auth_jwt":"b","data":{"type":"two"}}"#)
+        connection.channel.embeddedEventLoop.run()
+        #expect(try connection.received().last == .close(code: 4403, reason: "access revoked"))
+    }
+
+    @Test func newerTokenThatStillAllowsEveryGroupChangesNothing() throws {
+        let connection = try EmbeddedConnection(accessPolicy: PerTokenPolicy())
+        try connection.send(text: #"{"id":1,"type":"subscribe","auth_jwt":"a","data":{"type":"one"}}"#)
+        try connection.send(text: #"{"id":2,"type":"subscribe","auth_jwt":"ab","data":{"type":"two"}}"#)
+        connection.channel.embeddedEventLoop.run()
+        #expect(try connection.received() == [
+            .text(#"{"id":1,"type":"subscribe","data":{"group":"one"}}"#),
+            .text(#"{"id":2,"type":"subscribe","data":{"group":"two"}}"#),
+        ])
+    }
+}
+
+/// Token "a" allows group "one", "b" allows "two", "ab" allows both.
+private struct PerTokenPolicy: AccessPolicy {
+    func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
+        let allowed = (group == "one" && token?.contains("a") == true) || (group == "two" && token?.contains("b") == true)
+        completion(allowed ? .allowed(until: nil) : .denied)
+    }
+}
+
 /// Allows everything with tokens that expire `lifetime` after the subscribe.
 private struct ExpiringPolicy: AccessPolicy {
     let lifetime: Duration
