@@ -9,11 +9,13 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
     typealias OutboundOut = HTTPServerResponsePart
 
     private let webSocketPath: String
+    private let allowedOrigins: Set<String>?
     private let endpoints: HTTPEndpoints
     private var answered = false
 
-    init(webSocketPath: String, endpoints: HTTPEndpoints) {
+    init(webSocketPath: String, allowedOrigins: Set<String>? = nil, endpoints: HTTPEndpoints) {
         self.webSocketPath = webSocketPath
+        self.allowedOrigins = allowedOrigins
         self.endpoints = endpoints
     }
 
@@ -37,6 +39,8 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
             text.futureResult.assumeIsolated().whenSuccess { text in
                 self.respond(context, .ok, text, withBody: withBody, contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
+        case .webSocketWithoutUpgrade where !OriginCheck.allows(head.headers.first(name: "Origin"), allowedOrigins):
+            respond(context, .forbidden, "This origin may not connect.\n", withBody: withBody)
         case .webSocketWithoutUpgrade:
             respond(context, .upgradeRequired, "Connect with a WebSocket client to \(webSocketPath).\n", withBody: withBody)
         case .methodNotAllowed:

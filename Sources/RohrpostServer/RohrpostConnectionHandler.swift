@@ -21,6 +21,9 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     private var groups: Set<String> = []
     /// Groups whose backlog is being read for a subscribe with `since`.
     private var resuming: [String: ResumingGroup] = [:]
+    /// Per resumed group, the last position its backlog sent: the live stream may still
+    /// bring those events (the listener can be behind the database); they are dropped.
+    private var resumedThrough: [String: Int64] = [:]
     /// Custom-handler calls awaiting their reply.
     private var callsInFlight = 0
     /// The token of the latest allowed subscribe; a different one re-checks every group.
@@ -173,6 +176,7 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
                 subscriptions?.remove(self, from: group.name)
             }
             resuming[group.name] = nil
+            resumedThrough[group.name] = nil
             send(.confirming(group, to: request))
         case .invalid(let reply):
             send(reply)
@@ -304,9 +308,12 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         guard let state = resuming.removeValue(forKey: group.name), context != nil, !isClosing else { return }
         let recovered = if case .complete = backlog { true } else { false }
         send(.confirming(group, recovered: recovered, to: state.request))
-        for message in state.messagesToSend(after: backlog) {
+        let messages = state.messagesToSend(after: backlog)
+        for message in messages {
             write(message.frame)
         }
+        // Whatever the client saw or was just sent may still come by the live stream.
+        resumedThrough[group.name] = max(state.since, messages.last?.position ?? state.since)
         flushEnqueued()
     }
 
@@ -324,6 +331,10 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
             resuming[message.group]!.hold(message)
             if resuming[message.group]!.heldBytes > shared.maximumPendingBytes { close(with: .tooSlow) }
             return false
+        }
+        if !resumedThrough.isEmpty, let sent = resumedThrough[message.group] {
+            guard message.position > sent else { return false }
+            resumedThrough[message.group] = nil  // the live stream has passed the backlog
         }
         let frame = message.frame
         largestFrameSinceWritable = max(largestFrameSinceWritable, frame.readableBytes)

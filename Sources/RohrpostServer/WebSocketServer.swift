@@ -76,7 +76,10 @@ public final class WebSocketServer: Sendable {
                     automaticErrorHandling: false,
                     shouldUpgrade: { channel, head in
                         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-                        return channel.eventLoop.makeSucceededFuture(path == configuration.path ? HTTPHeaders() : nil)
+                        // A refused origin falls through to HTTPFallbackHandler, which answers 403.
+                        let allowed = path == configuration.path
+                            && OriginCheck.allows(head.headers.first(name: "Origin"), configuration.allowedOrigins)
+                        return channel.eventLoop.makeSucceededFuture(allowed ? HTTPHeaders() : nil)
                     },
                     upgradePipelineHandler: { channel, _ in
                         handshake.cancel()
@@ -90,7 +93,9 @@ public final class WebSocketServer: Sendable {
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
                     )
                     try channel.pipeline.syncOperations.addHandler(
-                        HTTPFallbackHandler(webSocketPath: configuration.path, endpoints: endpoints))
+                        HTTPFallbackHandler(
+                            webSocketPath: configuration.path, allowedOrigins: configuration.allowedOrigins,
+                            endpoints: endpoints))
                 }
             }
         let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()

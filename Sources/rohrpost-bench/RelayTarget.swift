@@ -48,7 +48,8 @@ final class RelayTarget: Sendable {
 
     private static func startRelay(relayBinary: String, databaseURL: String, maxPendingBytes: Int?, postgres: LocalPostgresServer?) throws -> RelayTarget {
         let port = try freePort()
-        var argv = [relayBinary, "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning", "--auth", "none"]
+        var argv = [relayBinary, "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning", "--auth", "none",
+            "--max-connections-per-address", "100000", "--messages-per-second", "100000", "--message-burst", "100000"]
         if let maxPendingBytes { argv += ["--max-pending-bytes", String(maxPendingBytes)] }
         let log = NSTemporaryDirectory() + "rohrpost-bench-relay-\(port).log"
         let process = try ChildProcess.start(argv, logFile: log)

@@ -25,6 +25,30 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Answer a request of type T with the SQL function SCHEMA.T(claims jsonb, data jsonb) RETURNS jsonb when no other handler does. Defaults to $ROHRPOST_SQL_HANDLERS or none.")
     var sqlHandlers: String?
 
+    @Option(help: "Groups one connection may be subscribed to. Defaults to 1000.")
+    var maxSubscriptions: Int?
+
+    @Option(help: "Messages per second one connection may send on average (closed with 1008 past it and its burst). Defaults to 100.")
+    var messagesPerSecond: Int?
+
+    @Option(help: "Messages one connection may send at once above its rate. Defaults to 500.")
+    var messageBurst: Int?
+
+    @Option(help: "Connections served at once; past it new ones get HTTP 503. Defaults to 100000.")
+    var maxConnections: Int?
+
+    @Option(help: "Connections one client address may hold; past it new ones get HTTP 503. Defaults to 1000.")
+    var maxConnectionsPerAddress: Int?
+
+    @Option(help: "Seconds from accepting a connection to its WebSocket upgrade. Defaults to 10.")
+    var handshakeTimeout: Int?
+
+    @Option(help: "Seconds a connection may send nothing before it is closed (0: never). Defaults to 120.")
+    var idleTimeout: Int?
+
+    @Option(name: .customLong("allowed-origin"), help: "A browser Origin allowed to connect, e.g. https://app.example.com; repeat for several. Defaults to $ROHRPOST_ALLOWED_ORIGINS (comma-separated) or any origin.")
+    var allowedOrigins: [String] = []
+
     /// The schema of SQL handlers, if any.
     var sqlHandlersSchema: String? {
         sqlHandlers ?? ProcessInfo.processInfo.environment["ROHRPOST_SQL_HANDLERS"]
@@ -51,11 +75,36 @@ struct ServerOptions: ParsableArguments {
             guard maxPendingBytes >= 65536 else { throw ValidationError("--max-pending-bytes: must be at least 65536") }
             configuration.maximumPendingBytes = maxPendingBytes
         }
+        try apply(maxSubscriptions, "--max-subscriptions", to: &configuration.maximumSubscriptions)
+        try apply(messagesPerSecond, "--messages-per-second", to: &configuration.messagesPerSecond)
+        try apply(messageBurst, "--message-burst", to: &configuration.messageBurst)
+        try apply(maxConnections, "--max-connections", to: &configuration.maximumConnections)
+        try apply(maxConnectionsPerAddress, "--max-connections-per-address", to: &configuration.maximumConnectionsPerAddress)
+        if let handshakeTimeout {
+            guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout: must be at least 1 second") }
+            configuration.handshakeTimeout = .seconds(handshakeTimeout)
+        }
+        if let idleTimeout {
+            guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout: must not be negative") }
+            configuration.idleTimeout = idleTimeout == 0 ? nil : .seconds(idleTimeout)
+        }
+        let origins = allowedOrigins.isEmpty
+            ? (ProcessInfo.processInfo.environment["ROHRPOST_ALLOWED_ORIGINS"]?.split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces) } ?? [])
+            : allowedOrigins
+        if !origins.isEmpty { configuration.allowedOrigins = Set(origins) }
         if let handlerTimeout {
             guard handlerTimeout > 0 else { throw ValidationError("--handler-timeout: must be at least 1 second") }
             configuration.handlerTimeout = .seconds(handlerTimeout)
         }
         return configuration
+    }
+
+    /// Sets `target` to `value` when given, which must be at least 1.
+    private func apply(_ value: Int?, _ option: String, to target: inout Int) throws {
+        guard let value else { return }
+        guard value >= 1 else { throw ValidationError("\(option): must be at least 1") }
+        target = value
     }
 
     private static func integer(_ text: String, _ name: String) throws -> Int {

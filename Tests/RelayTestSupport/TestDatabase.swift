@@ -25,6 +25,12 @@ public final class TestDatabase: Sendable {
         _ = try self.query(sql, parameters: parameters)
     }
 
+    /// Runs SQL on a thread of its own, for long statements and loops of them: blocking the
+    /// few threads of Swift's cooperative pool would stall the relay under test.
+    public func executeOffPool(_ sql: String, parameters: [String?] = []) async throws {
+        try await onDedicatedThread { try self.execute(sql, parameters: parameters) }
+    }
+
     /// Runs SQL and returns the rows of its last statement as text values, `nil` for NULL.
     public func query(_ sql: String, parameters: [String?] = []) throws -> [[String?]] {
         try self.connection.withLock { connection in

@@ -123,3 +123,19 @@ import Testing
         }
     }
 }
+
+/// The `Origin` allow-list, for browsers.
+@Suite struct OriginTests {
+    @Test func onlyListedBrowserOriginsMayConnect() async throws {
+        try await LiveRelay.with(configure: { $0.server.allowedOrigins = ["https://app.example.com"] }) { live in
+            let allowed = try await WebSocketTestClient.connect(port: live.port, headers: [("Origin", "https://app.example.com")])
+            #expect(try await allowed.request(#"{"id": 1, "type": "ping"}"#) == #"{"id":1,"type":"pong"}"#)
+            let refused = await #expect(throws: TestSupportError.self) {
+                try await WebSocketTestClient.connect(port: live.port, headers: [("Origin", "https://evil.example")])
+            }
+            #expect(refused?.code == .upgradeFailed(status: 403))
+            let notABrowser = try await WebSocketTestClient.connect(port: live.port)
+            #expect(try await notABrowser.request(#"{"id": 2, "type": "ping"}"#) == #"{"id":2,"type":"pong"}"#)
+        }
+    }
+}

@@ -8,10 +8,10 @@ import Testing
 /// clients must end up with exactly that set, in order.
 @Suite struct FaultTests {
     /// Inserts rows `range` into collection 1, `perTransaction` rows per transaction.
-    static func write(_ range: ClosedRange<Int>, perTransaction: Int, into database: TestDatabase) throws {
+    static func write(_ range: ClosedRange<Int>, perTransaction: Int, into database: TestDatabase) async throws {
         for start in stride(from: range.lowerBound, through: range.upperBound, by: perTransaction) {
             let end = min(start + perTransaction - 1, range.upperBound)
-            try database.execute(
+            try await database.executeOffPool(
                 "INSERT INTO todo (id, collection_id, title) SELECT n, 1, 'w' FROM generate_series(\(start), \(end)) n")
         }
     }
@@ -24,7 +24,7 @@ import Testing
     @Test func listenConnectionTerminatedInTheMiddleOfABurstLosesNothing() async throws {
         try await LiveRelay.with(setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
-            let writer = Task { try Self.write(1...5_000, perTransaction: 50, into: live.database) }
+            let writer = Task { try await Self.write(1...5_000, perTransaction: 50, into: live.database) }
             // Wait until the burst is under way (and clients are receiving), then cut.
             _ = try await client.receiveEvents(500)
             _ = try live.database.query("""
@@ -42,10 +42,10 @@ import Testing
         defer { cluster.destroy() }
         try await LiveRelay.with(cluster: cluster, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
-            try Self.write(1...1_000, perTransaction: 100, into: live.database)
+            try await Self.write(1...1_000, perTransaction: 100, into: live.database)
             try await cluster.stop()
             try await cluster.start()
-            try Self.write(1_001...2_000, perTransaction: 100, into: live.database)
+            try await Self.write(1_001...2_000, perTransaction: 100, into: live.database)
             #expect(try await Self.receiveRows(2_000, from: client) == Array(1...2_000))
         }
     }
@@ -60,18 +60,18 @@ import Testing
         var relay = try await RelayProcess(databaseURL: database.connectionString, port: port)
         var client = try await WebSocketTestClient.connect(port: port)
         _ = try await client.request(#"{"id": 1, "type": "subscribe", "data": {"type": "collection", "id": 1}}"#)
-        try Self.write(1...500, perTransaction: 50, into: database)
+        try await Self.write(1...500, perTransaction: 50, into: database)
         let before = try await client.receiveEvents(500, timeout: .seconds(20))
         #expect(before.map { $0.object["id"] as? Int ?? -1 } == Array(1...500))
 
         relay.kill()
-        try Self.write(501...1_000, perTransaction: 50, into: database)  // while no relay runs
+        try await Self.write(501...1_000, perTransaction: 50, into: database)  // while no relay runs
         relay = try await RelayProcess(databaseURL: database.connectionString, port: port)
         client = try await WebSocketTestClient.connect(port: port)
         let reply = try await client.request(
             #"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": \#(before.last!.id)}}"#)
         #expect(reply.contains(#""recovered":true"#))
-        try Self.write(1_001...1_500, perTransaction: 50, into: database)
+        try await Self.write(1_001...1_500, perTransaction: 50, into: database)
         #expect(try await Self.receiveRows(1_000, from: client) == Array(501...1_500))
         relay.kill()
     }
@@ -79,15 +79,15 @@ import Testing
     @Test func clientAwayForAFewSecondsResumesWithSinceAndMissesNothing() async throws {
         try await LiveRelay.with(setUp: todoTable) { live in
             var client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
-            try Self.write(1...300, perTransaction: 30, into: live.database)
+            try await Self.write(1...300, perTransaction: 30, into: live.database)
             let seen = try await client.receiveEvents(300)
             try await client.close()
-            try Self.write(301...600, perTransaction: 30, into: live.database)
+            try await Self.write(301...600, perTransaction: 30, into: live.database)
             try await Task.sleep(for: .seconds(2))
             client = try await live.connect()
             _ = try await client.request(
                 #"{"id": 5, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": \#(seen.last!.id)}}"#)
-            try Self.write(601...900, perTransaction: 30, into: live.database)
+            try await Self.write(601...900, perTransaction: 30, into: live.database)
             #expect(try await Self.receiveRows(600, from: client) == Array(301...900))
         }
     }

@@ -48,13 +48,17 @@ import Testing
     }
 
     @Test func slowHandlerHoldsUpNeitherPingsNorEvents() async throws {
-        try await LiveRelay.with(configure: Self.configure, setUp: todoTable) { live in
+        let configure: (inout RelayConfiguration) -> Void = { configuration in
+            Self.configure(&configuration)
+            configuration.server.handlerTimeout = .seconds(3)  // outlasts the ping and the event below
+        }
+        try await LiveRelay.with(configure: configure, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try await client.send(text: #"{"id": 10, "type": "slow"}"#)
             #expect(try await client.request(#"{"id": 11, "type": "ping"}"#) == #"{"id":11,"type":"pong"}"#)
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'meanwhile')")
             #expect(try await client.receiveEvent().object["title"] as? String == "meanwhile")
-            #expect(try await client.receive() == .text(#"{"id":10,"type":"slow","error":"The request timed out."}"#))
+            #expect(try await client.receive(timeout: .seconds(10)) == .text(#"{"id":10,"type":"slow","error":"The request timed out."}"#))
         }
     }
 

@@ -30,7 +30,7 @@ final class LiveRelay: Sendable {
         let cluster = if let cluster { cluster } else { try await PostgresCluster.shared() }
         let database = try await cluster.makeDatabase()
         try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
-        if !sql.isEmpty { try database.execute(sql) }
+        if !sql.isEmpty { try await database.executeOffPool(sql) }
         var configuration = RelayConfiguration(databaseURL: database.connectionString)
         configuration.server.port = 0
         configuration.listener.backoff = .init(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(500))

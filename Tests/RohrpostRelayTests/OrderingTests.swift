@@ -62,7 +62,7 @@ import Testing
         let rows = 50_000
         try await LiveRelay.with(setUp: todoTable + "INSERT INTO todo (collection_id, title) SELECT 1, 'row' FROM generate_series(1, \(rows));") { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
-            try live.database.execute("UPDATE todo SET done = true")
+            try await live.database.executeOffPool("UPDATE todo SET done = true")
             var lastID: Int64 = 0
             var seen = Set<Int>()
             for _ in 0..<rows {

@@ -37,7 +37,7 @@ import Testing
             let writes = 400
             let writer = Task {
                 for index in 1...writes {
-                    try live.database.execute("INSERT INTO todo (id, collection_id, title) VALUES (\(index), 1, 'w')")
+                    try await live.database.executeOffPool("INSERT INTO todo (id, collection_id, title) VALUES (\(index), 1, 'w')")
                 }
             }
             // Join halfway through, resuming from the start of the stream.

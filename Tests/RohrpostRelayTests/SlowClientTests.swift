@@ -5,12 +5,12 @@ import Testing
 /// A client that stops reading is closed at its buffer limit; nobody else waits for it.
 @Suite struct SlowClientTests {
     @Test func clientThatStopsReadingIsClosedAndOthersKeepReceiving() async throws {
-        try await LiveRelay.with(configure: { $0.server.maximumPendingBytes = 256 * 1024 }, setUp: todoTable) { live in
+        try await LiveRelay.with(configure: { $0.server.maximumPendingBytes = 1024 * 1024 }, setUp: todoTable) { live in
             let stalled = try StalledSocket(port: live.port, subscribe: #"{"type": "collection", "id": 1}"#)
             let reader = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             let rows = 8_000  // 8 MB: more than the kernel's socket buffers hold
             let title = String(repeating: "x", count: 1_000)
-            try live.database.execute(
+            try await live.database.executeOffPool(
                 "INSERT INTO todo (collection_id, title) SELECT 1, $1 FROM generate_series(1, \(rows))", parameters: [title])
             let events = try await reader.receiveEvents(rows)
             #expect(events.count == rows)

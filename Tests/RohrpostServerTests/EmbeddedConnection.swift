@@ -17,6 +17,7 @@ struct EmbeddedConnection {
     /// A connected client of a server with `accessPolicy`, on its own loop unless `loop` is given.
     init(
         accessPolicy: any AccessPolicy = OpenAccess(),
+        backlogSource: (any BacklogSource)? = nil,
         fanOut: FanOut? = nil,
         loop: EmbeddedEventLoop = EmbeddedEventLoop()
     ) throws {
@@ -26,7 +27,7 @@ struct EmbeddedConnection {
         let frameWriter = FrameWriter()
         try pipeline.addHandler(frameWriter)
         let context = ConnectionContext(
-            fanOut: self.fanOut, accessPolicy: accessPolicy, backlogSource: nil,
+            fanOut: self.fanOut, accessPolicy: accessPolicy, backlogSource: backlogSource,
             handlers: HandlerRegistry(), handlerTimeout: .seconds(10), maximumCallsInFlight: 1024,
             maximumSubscriptions: 1000, messagesPerSecond: 100, messageBurst: 500,
             maximumPendingBytes: 1 << 20, logger: Logger(label: "test"))

@@ -1,0 +1,75 @@
+import NIOCore
+import RohrpostProtocol
+import Testing
+
+@testable import RohrpostServer
+
+/// A resumed group gets its backlog, then live messages, each event once, whichever way
+/// the backlog and the live stream race.
+@Suite struct ResumeDeliveryTests {
+    static func message(_ position: Int64) -> GroupMessage {
+        let text = #"{"id":\#(position),"type":"subscription-update"}"#
+        return GroupMessage(group: "g", frame: OutboundFrame.text(Array(text.utf8), allocator: .init()), position: position)
+    }
+
+    static func texts(_ positions: [Int64]) -> [SentFrame] {
+        positions.map { .text(#"{"id":\#($0),"type":"subscription-update"}"#) }
+    }
+
+    @Test func liveStreamBehindTheBacklogDeliversEachEventOnce() throws {
+        // The database already has 11 and 12; the relay's listener has not delivered them yet.
+        let connection = try EmbeddedConnection(backlogSource: FixedBacklog(.complete([Self.message(11), Self.message(12)])))
+        try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":10}}"#)
+        connection.channel.embeddedEventLoop.run()
+        connection.fanOut.publish([9, 10, 11, 12, 13].map(Self.message))
+        connection.channel.embeddedEventLoop.run()
+        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":true}}"#)
+        #expect(try connection.received() == [reply] + Self.texts([11, 12, 13]))
+    }
+
+    @Test func liveMessagesArrivingWhileTheBacklogIsReadAreHeldAndDeduplicated() throws {
+        let backlog = PendingBacklog()
+        let connection = try EmbeddedConnection(backlogSource: backlog)
+        try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":10}}"#)
+        connection.fanOut.publish([12, 13].map(Self.message))
+        connection.channel.embeddedEventLoop.run()
+        #expect(try connection.received() == [], "nothing before the subscribe reply")
+        backlog.complete(.complete([Self.message(11), Self.message(12)]))
+        connection.channel.embeddedEventLoop.run()
+        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":true}}"#)
+        #expect(try connection.received() == [reply] + Self.texts([11, 12, 13]))
+    }
+
+    @Test func incompleteBacklogAnswersRecoveredFalseAndGoesLive() throws {
+        let connection = try EmbeddedConnection(backlogSource: FixedBacklog(.incomplete))
+        try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":10}}"#)
+        connection.channel.embeddedEventLoop.run()
+        connection.fanOut.publish([Self.message(20)])
+        connection.channel.embeddedEventLoop.run()
+        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":false}}"#)
+        #expect(try connection.received() == [reply] + Self.texts([20]))
+    }
+}
+
+/// Answers every resume with the same backlog, at once.
+private struct FixedBacklog: BacklogSource {
+    let backlog: Backlog
+    init(_ backlog: Backlog) { self.backlog = backlog }
+
+    func backlog(for group: String, after since: Int64, completion: @escaping @Sendable (Backlog) -> Void) {
+        completion(backlog)
+    }
+}
+
+/// Answers a resume when the test says so.
+private final class PendingBacklog: BacklogSource, @unchecked Sendable {
+    private var completion: (@Sendable (Backlog) -> Void)?
+
+    func backlog(for group: String, after since: Int64, completion: @escaping @Sendable (Backlog) -> Void) {
+        self.completion = completion
+    }
+
+    func complete(_ backlog: Backlog) {
+        completion?(backlog)
+    }
+}
