@@ -33,6 +33,22 @@ public struct TokenAccessPolicy: AccessPolicy {
         self.now = now
     }
 
+    /// A custom call needs a token that verifies; its handler then gets the claims.
+    public func authenticate(token: String?, completion: @escaping @Sendable (Authentication) -> Void) {
+        guard let token, !token.isEmpty else {
+            logger.debug("call refused", metadata: ["auth.reason": "no token"])
+            completion(.denied)
+            return
+        }
+        do {
+            let verified = try TokenVerifier(keys: keys.keys, requirements: requirements).verify(token, now: now())
+            completion(.verified(claims: verified.claims))
+        } catch {
+            logger.debug("call refused", metadata: ["auth.reason": "\(error.description)"])
+            completion(.denied)
+        }
+    }
+
     public func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
         guard let token, !token.isEmpty else {
             deny(group, because: "no token", completion)
