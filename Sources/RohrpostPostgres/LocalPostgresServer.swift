@@ -33,7 +33,7 @@ public final class LocalPostgresServer: Sendable {
         // Another process may take the free port before PostgreSQL binds it; try a new one.
         for _ in 0..<5 {
             let server = LocalPostgresServer(
-                port: try freePort(), directory: directory, binDirectory: binDirectory, durable: durable)
+                port: try LoopbackPort.free(), directory: directory, binDirectory: binDirectory, durable: durable)
             do {
                 try server.start()
                 return server
@@ -111,23 +111,5 @@ public final class LocalPostgresServer: Sendable {
         let directory = String(cString: pointer)
         try ServerProcess.giveToServerUser(directory)
         return directory
-    }
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw PostgresError(.connectionFailed, "cannot create a socket: errno \(errno)") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw PostgresError(.connectionFailed, "cannot find a free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelayTestSupport
+import RohrpostPostgres
 import RohrpostRelay
 import Testing
 
@@ -55,7 +56,7 @@ import Testing
         let database = try await cluster.makeDatabase()
         try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
         try database.execute(todoTable)
-        let port = try RelayProcess.freePort()
+        let port = try LoopbackPort.free()
 
         var relay = try await RelayProcess(databaseURL: database.connectionString, port: port)
         var client = try await WebSocketTestClient.connect(port: port)
