@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libpq, the PostgreSQL C client, as a Swift module.
@@ -48,6 +49,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
@@ -130,11 +132,13 @@ let package = Package(
         .testTarget(
             name: "RohrpostAuthTests",
             dependencies: [
-                "RohrpostAuth", "RohrpostProtocol",
+                "RohrpostAuth", "RohrpostProtocol", "RohrpostRelay", "RelayTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "RohrpostBenchTests", dependencies: ["rohrpost-bench"]),
+        .testTarget(name: "RohrpostRelayCommandTests", dependencies: ["rohrpost-relay"]),
         .testTarget(
             name: "RohrpostServerTests",
             dependencies: [
@@ -162,6 +166,7 @@ let package = Package(
                 "RohrpostRelay", "RohrpostPostgres", "RelayTestSupport", "RohrpostProtocol", "RohrpostAuth",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
     ]

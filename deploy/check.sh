@@ -83,10 +83,18 @@ container = kinds["Deployment"]["spec"]["template"]["spec"]["containers"][0]
 assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
 assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
 assert container["resources"]["requests"]
+# serve refuses to start without a JWT key: every deployment must hand it one.
+environment = {e["name"]: e for e in container["env"]}
+mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+assert environment["ROHRPOST_JWT_SECRET_FILE"]["value"].startswith(mounts["jwt"] + "/")
+secret = next(d for d in yaml.safe_load_all((deploy / "kubernetes" / "secret.example.yaml").read_text()))
+assert {"DATABASE_URL", "jwt-secret"} <= set(secret["stringData"])
+assert "ROHRPOST_JWT_SECRET_FILE=" in (deploy / "systemd" / "relay.env.example").read_text()
 compose = yaml.safe_load((deploy / "compose" / "compose.yaml").read_text())
+assert "ROHRPOST_JWT_SECRET" in compose["services"]["relay"]["environment"]
 assert {"postgres", "migrate", "relay", "nginx"} <= set(compose["services"])
 assert compose["services"]["relay"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
-print("ok: manifests have Deployment (probes, requests), Service, PDB, HPA, migrate Job; compose has postgres, migrate, relay, nginx")
+print("ok: manifests have Deployment (probes, requests, JWT secret file), Service, PDB, HPA, migrate Job; compose has postgres, migrate, relay (JWT secret), nginx; relay.env sets the JWT secret file")
 PYTHON
 
 if command -v kubectl >/dev/null && kubectl kustomize "$deploy/kubernetes" > "$work/rendered.yaml" 2>"$work/kustomize.err"; then

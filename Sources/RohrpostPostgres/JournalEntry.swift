@@ -18,14 +18,14 @@ public struct JournalEntry: Sendable, Hashable {
     public var oldObject: String?
     /// For an update, the groups the row joined; they get `create` with `object`.
     public var joinedGroups: [String]
-    /// When the writing transaction committed, as PostgreSQL's text (for latency figures).
-    public var committedAt: String?
+    /// When the writing transaction committed, in seconds since 1970 (for latency figures).
+    public var committedAt: Double?
 
     /// Creates an entry.
     public init(
         position: Int64, kind: String, tableName: String, object: String, groups: [String],
         updatedFields: [String]? = nil, leftGroups: [String] = [], oldObject: String? = nil,
-        joinedGroups: [String] = [], committedAt: String? = nil
+        joinedGroups: [String] = [], committedAt: Double? = nil
     ) {
         self.position = position
         self.kind = kind

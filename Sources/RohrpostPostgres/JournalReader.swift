@@ -65,7 +65,7 @@ public struct JournalReader {
     /// The columns `entry` reads, in its order.
     private static let columns = """
         position, kind, table_name, object, groups, updated_fields,
-        left_groups, old_object, joined_groups, committed_at
+        left_groups, old_object, joined_groups, extract(epoch FROM committed_at)::float8
         """
 
     private static func entry(_ row: [String?]) throws -> JournalEntry {
@@ -84,7 +84,7 @@ public struct JournalReader {
             leftGroups: row[6].map(PostgresTextArray.parse) ?? [],
             oldObject: row[7],
             joinedGroups: row[8].map(PostgresTextArray.parse) ?? [],
-            committedAt: row[9]
+            committedAt: row[9].flatMap { Double($0) }
         )
     }
 

@@ -3,6 +3,8 @@ public struct JournalConfiguration: Sendable {
     /// How long events stay in the journal for clients to resume from; older ones are
     /// pruned. Defaults to 24 hours.
     public var retention: Duration = .seconds(24 * 3600)
+    /// Events kept however old they are: the newest this many stay resumable. Defaults to 0.
+    public var minimumEvents: Int = 0
     /// How often the relay prunes; nil never (prune with `rohrpost.prune()` yourself).
     /// Defaults to every 60 s.
     public var pruneInterval: Duration? = .seconds(60)

@@ -12,10 +12,11 @@ struct JournalRetention {
     func run() async {
         guard let interval = configuration.pruneInterval else { return }
         let keep = "\(configuration.retention.components.seconds) seconds"
+        let minimumEvents = String(configuration.minimumEvents)
         while !Task.isCancelled {
             do {
                 let deleted = try await pool.run { connection in
-                    try connection.query("SELECT rohrpost.prune($1::interval)", [keep]).first?.first ?? nil
+                    try connection.query("SELECT rohrpost.prune($1::interval, $2::bigint)", [keep, minimumEvents]).first?.first ?? nil
                 }
                 if let deleted, deleted != "0" {
                     logger.debug("pruned the journal", metadata: ["pg.prunedEvents": "\(deleted)"])

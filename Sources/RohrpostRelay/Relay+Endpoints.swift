@@ -2,17 +2,30 @@ import RohrpostPostgres
 import RohrpostServer
 
 extension Relay {
-    /// `/readyz` follows the LISTEN connection; `/metrics` samples the gauges, then reads `text`.
+    /// `/readyz` follows the LISTEN connection; `/metrics` samples the gauges, then reads
+    /// `text`; with the live page, `/status` reports the counts it shows.
     static func endpoints(
-        listener: Listener, fanOut: FanOut, metrics: RelayMetrics, text: (@Sendable () -> String)?
+        listener: Listener, fanOut: FanOut, metrics: RelayMetrics, text: (@Sendable () -> String)?, livePage: Bool
     ) -> HTTPEndpoints {
-        var endpoints = HTTPEndpoints(readiness: { listener.status.readiness })
+        var endpoints = HTTPEndpoints(readiness: { listener.status.readiness }, livePage: livePage)
         if let text {
             endpoints.metrics = { @Sendable () async -> String in
                 metrics.sample(await fanOut.census())
                 return text()
             }
         }
+        if livePage {
+            endpoints.status = { @Sendable () async -> String in
+                statusJSON(census: await fanOut.census(), events: metrics.eventsReceivedSoFar, listening: listener.status == .listening)
+            }
+        }
         return endpoints
+    }
+
+    /// `{"clients":..,"subscriptions":..,"groups":..,"events_received":..,"listening":..}`:
+    /// counts since start; the page derives events/s from two readings.
+    static func statusJSON(census: ServerCensus, events: Int, listening: Bool) -> String {
+        #"{"clients":\#(census.connections),"subscriptions":\#(census.subscriptions),"groups":\#(census.groups),"#
+            + #""events_received":\#(events),"listening":\#(listening)}"# + "\n"
     }
 }

@@ -49,7 +49,9 @@ public final class Relay: Service, Sendable {
             fanOut.publish(encoder.frames(for: entries))
         }
         let backlog = JournalBacklog(pool: queries, maximumEvents: configuration.journal.maximumResumeEvents, logger: logger)
-        let endpoints = Self.endpoints(listener: listener, fanOut: fanOut, metrics: metrics, text: configuration.metrics.text)
+        let endpoints = Self.endpoints(
+            listener: listener, fanOut: fanOut, metrics: metrics, text: configuration.metrics.text,
+            livePage: configuration.livePage)
         self.makeServer = { handlers in
             WebSocketServer(
                 configuration: configuration.server, group: eventLoops, fanOut: fanOut,
@@ -113,9 +115,11 @@ public final class Relay: Service, Sendable {
             tasks.addTask { await self.retention.run() }
             // Returns on graceful shutdown, throws on cancellation: either way, stop.
             try? await gracefulShutdown()
-            logger.info("shutting down: closing clients with 1001")
+            logger.info(
+                "shutting down: closing clients with 1001",
+                metadata: ["shutdown.grace": "\(configuration.shutdownGrace)"])
             try? await channel.close()
-            await fanOut.closeAllConnections(with: .goingAway)
+            await fanOut.closeAllConnections(with: .goingAway, grace: configuration.shutdownGrace)
             listener.stop()
             tasks.cancelAll()
         }

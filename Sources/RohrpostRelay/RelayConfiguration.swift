@@ -21,6 +21,12 @@ public struct RelayConfiguration: Sendable {
     /// Where metrics go and what `GET /metrics` serves. Defaults to swift-metrics' global
     /// factory and no `/metrics` endpoint.
     public var metrics = MetricsExport()
+    /// On graceful shutdown, how long clients get to take their 1001 close frame and
+    /// writes in flight to finish before their connections are dropped. Defaults to 10 s.
+    public var shutdownGrace: Duration = .seconds(10)
+    /// Whether `GET /` serves the live page (a group's rows changing live, in a browser) and
+    /// `GET /status` the counts it shows. Defaults to off.
+    public var livePage = false
 
     /// Creates a configuration for the database at `databaseURL` (a libpq connection
     /// string or URL; empty uses the `PG*` environment variables) with default settings.

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Foundation
 import RohrpostPostgres
 import RohrpostServer
 import Synchronization
@@ -16,9 +17,14 @@ final class RelayMetrics: Sendable {
     private let clients: Gauge
     private let subscriptions: Gauge
     private let groups: Gauge
+    private let commitToPublish: CoreMetrics.Timer
     /// When the last event arrived; until one does, when the relay was created.
     private let lastEvent = Mutex(ContinuousClock.now)
     private let hasListened = Atomic<Bool>(false)
+    private let eventCount = Atomic<Int>(0)
+
+    /// Events read from the journal since the relay started, for `GET /status`.
+    var eventsReceivedSoFar: Int { eventCount.load(ordering: .relaxed) }
 
     /// Creates the relay's metrics with `factory`.
     init(factory: any MetricsFactory) {
@@ -30,12 +36,20 @@ final class RelayMetrics: Sendable {
         clients = Gauge(label: "rohrpost_clients_connected", factory: factory)
         subscriptions = Gauge(label: "rohrpost_subscriptions", factory: factory)
         groups = Gauge(label: "rohrpost_groups", factory: factory)
+        commitToPublish = CoreMetrics.Timer(label: "rohrpost_commit_to_send_seconds", factory: factory)
     }
 
     /// Counts a page of events the listener read from the journal (on its thread).
     func received(_ entries: [JournalEntry]) {
         guard !entries.isEmpty else { return }
         eventsReceived.increment(by: entries.count)
+        // From the writer's commit to the relay handing the frames to the event loops.
+        let now = Date().timeIntervalSince1970
+        for entry in entries {
+            guard let committedAt = entry.committedAt else { continue }
+            commitToPublish.recordNanoseconds(Int64(max(0, now - committedAt) * 1e9))
+        }
+        eventCount.add(entries.count, ordering: .relaxed)
         lastEvent.withLock { $0 = .now }
     }
 

@@ -29,12 +29,15 @@ public final class FanOut: Sendable {
     }
 
     /// Closes every connection with `code` and waits until the close frames are written.
-    public func closeAllConnections(with code: WebSocketCloseCode) async {
+    ///
+    /// A client that does not take its close frame within `grace` (it is behind on reading)
+    /// is dropped then.
+    public func closeAllConnections(with code: WebSocketCloseCode, grace: Duration = .seconds(1)) async {
         await withTaskGroup(of: Void.self) { group in
             for table in tables.values {
                 group.addTask {
                     let closed = table.eventLoop.flatSubmit {
-                        let futures = table.value.allConnections.map { $0.close(with: code) }
+                        let futures = table.value.allConnections.map { $0.close(with: code, grace: TimeAmount(grace)) }
                         return EventLoopFuture.andAllComplete(futures, on: table.eventLoop)
                     }
                     try? await closed.get()

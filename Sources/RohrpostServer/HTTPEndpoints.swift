@@ -1,6 +1,6 @@
-/// What the plain HTTP endpoints next to the WebSocket path report: `GET /readyz` and
-/// `GET /metrics`. Whoever runs the server supplies them, so this module knows neither
-/// PostgreSQL nor a metrics backend.
+/// What the plain HTTP endpoints next to the WebSocket path report: `GET /readyz`,
+/// `GET /metrics` and `GET /status`, and whether `GET /` serves the live page. Whoever runs
+/// the server supplies them, so this module knows neither PostgreSQL nor a metrics backend.
 public struct HTTPEndpoints: Sendable {
     /// Whether the server should get traffic, asked on an event loop at every `GET /readyz`,
     /// so it must answer at once. Defaults to always ready.
@@ -8,14 +8,24 @@ public struct HTTPEndpoints: Sendable {
     /// The metrics in Prometheus text format for `GET /metrics`; nil answers 404.
     /// Defaults to nil.
     public var metrics: (@Sendable () async -> String)?
+    /// The server's status as a JSON object for `GET /status`, which the live page polls;
+    /// nil answers 404. Defaults to nil.
+    public var status: (@Sendable () async -> String)?
+    /// Whether `GET /` serves the live page (with its scripts). Defaults to false.
+    public var livePage: Bool
 
-    /// Creates endpoints that report `readiness` and serve `metrics`.
+    /// Creates endpoints that report `readiness` and `status`, serve `metrics`, and the
+    /// live page if `livePage`.
     public init(
         readiness: @escaping @Sendable () -> Readiness = { .ready },
-        metrics: (@Sendable () async -> String)? = nil
+        metrics: (@Sendable () async -> String)? = nil,
+        status: (@Sendable () async -> String)? = nil,
+        livePage: Bool = false
     ) {
         self.readiness = readiness
         self.metrics = metrics
+        self.status = status
+        self.livePage = livePage
     }
 }
 

@@ -1,8 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers plain HTTP requests that did not upgrade to WebSocket: the health, readiness
-/// and metrics endpoints, and short texts for everything else. One response per
+/// Answers plain HTTP requests that did not upgrade to WebSocket: the health, readiness,
+/// metrics and status endpoints, the live page, and short texts for everything else. One response per
 /// connection, then it closes.
 final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -33,12 +33,17 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
             }
         case .metrics:
             guard let metrics = endpoints.metrics else { return notFound(context, withBody: withBody) }
-            // Reading the metrics may sample gauges across event loops: off this loop, then back.
-            let text = context.eventLoop.makePromise(of: String.self)
-            text.completeWithTask { await metrics() }
-            text.futureResult.assumeIsolated().whenSuccess { text in
-                self.respond(context, .ok, text, withBody: withBody, contentType: "text/plain; version=0.0.4; charset=utf-8")
+            respondLater(context, withBody: withBody, contentType: "text/plain; version=0.0.4; charset=utf-8", metrics)
+        case .status:
+            guard let status = endpoints.status else { return notFound(context, withBody: withBody) }
+            respondLater(context, withBody: withBody, contentType: "application/json", status)
+        case .livePage(let path):
+            guard endpoints.livePage, let file = LivePage.file(at: path, webSocketPath: webSocketPath) else {
+                return notFound(context, withBody: withBody)
             }
+            respond(
+                context, .ok, file.text, withBody: withBody, contentType: file.contentType,
+                extraHeaders: [("Content-Security-Policy", LivePage.contentSecurityPolicy)])
         case .webSocketWithoutUpgrade where !OriginCheck.allows(head.headers.first(name: "Origin"), allowedOrigins):
             respond(context, .forbidden, "This origin may not connect.\n", withBody: withBody)
         case .webSocketWithoutUpgrade:
@@ -47,6 +52,18 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
             respond(context, .methodNotAllowed, "Only GET and HEAD are served here.\n", withBody: withBody, extraHeaders: [("Allow", "GET, HEAD")])
         case .notFound:
             notFound(context, withBody: withBody)
+        }
+    }
+
+    /// Responds with what `body` returns; it may sample gauges across event loops, so it
+    /// runs off this loop and the response is written back on it.
+    private func respondLater(
+        _ context: ChannelHandlerContext, withBody: Bool, contentType: String, _ body: @escaping @Sendable () async -> String
+    ) {
+        let text = context.eventLoop.makePromise(of: String.self)
+        text.completeWithTask { await body() }
+        text.futureResult.assumeIsolated().whenSuccess { text in
+            self.respond(context, .ok, text, withBody: withBody, contentType: contentType)
         }
     }
 

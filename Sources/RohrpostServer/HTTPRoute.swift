@@ -8,6 +8,10 @@ enum HTTPRoute: Hashable {
     case readiness
     /// `GET /metrics`: Prometheus text.
     case metrics
+    /// `GET /status`: the status JSON the live page polls.
+    case status
+    /// `GET /` and the live page's scripts, by path.
+    case livePage(String)
     /// The WebSocket path asked for without an upgrade.
     case webSocketWithoutUpgrade
     /// A known path with a method other than GET or HEAD.
@@ -24,6 +28,8 @@ enum HTTPRoute: Hashable {
         case "/healthz": route = .health
         case "/readyz": route = .readiness
         case "/metrics": route = .metrics
+        case "/status": route = .status
+        case _ where LivePage.serves(path): route = .livePage(path)
         default: route = .notFound
         }
         let readsOnly = method == .GET || method == .HEAD

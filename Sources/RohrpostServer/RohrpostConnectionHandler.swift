@@ -366,9 +366,9 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     }
 
     /// Sends a close frame with `code`, then closes the socket (at the latest after
-    /// `closeGrace`); the future completes when closed.
+    /// `grace`); the future completes when closed.
     @discardableResult
-    func close(with code: WebSocketCloseCode) -> EventLoopFuture<Void> {
+    func close(with code: WebSocketCloseCode, grace: TimeAmount = closeGrace) -> EventLoopFuture<Void> {
         guard let context, !isClosing else {
             return eventLoop.makeSucceededVoidFuture()
         }
@@ -382,14 +382,14 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
             channel.close(promise: nil)
         }
         // A client that does not read never takes the close frame; stop waiting for it.
-        eventLoop.scheduleTask(in: Self.closeGrace) {
+        eventLoop.scheduleTask(in: grace) {
             channel.close(promise: nil)
         }
         return channel.closeFuture
     }
 
     /// How long a closing connection may take to receive its close frame.
-    private static let closeGrace = TimeAmount.seconds(1)
+    static let closeGrace = TimeAmount.seconds(1)
 
     private func leaveAllGroups() {
         for group in groups {

@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     /// `https://app.example.com`; nil allows every origin. Requests without `Origin`
     /// (non-browser clients) are always allowed. Defaults to nil.
     public var allowedOrigins: Set<String>? = nil
+    /// TLS for `wss://`; nil serves plain `ws://` (behind a proxy that terminates TLS).
+    /// Defaults to nil.
+    public var tls: ServerTLS? = nil
     /// Event loop threads serving connections. Defaults to the number of cores.
     public var eventLoopThreads: Int = System.coreCount
 

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 import RohrpostProtocol
 
@@ -61,6 +62,7 @@ public final class WebSocketServer: Sendable {
                 guard limits.admit(address) else {
                     connectionContext.metrics.clientClosed(.limit)
                     return channel.eventLoop.makeCompletedFuture {
+                        if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                         try channel.pipeline.syncOperations.addHandler(
                             HTTPRefusalHandler(status: .serviceUnavailable, text: "Too many connections; try again later.\n"))
@@ -89,6 +91,7 @@ public final class WebSocketServer: Sendable {
                     }
                 )
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
                     )
@@ -113,9 +116,14 @@ public final class WebSocketServer: Sendable {
     ) throws {
         let pipeline = channel.pipeline.syncOperations
         // Frames are written pre-encoded (one buffer for every subscriber), past the frame
-        // encoder the upgrader installs: through a handler at the head of the pipeline.
+        // encoder the upgrader installs: through a handler at the head of the pipeline, or
+        // just behind TLS, which must encrypt them.
         let frameWriter = FrameWriter()
-        try pipeline.addHandler(frameWriter, position: .first)
+        if let tls = try? pipeline.handler(type: NIOSSLServerHandler.self) {
+            try pipeline.addHandler(frameWriter, position: .after(tls))
+        } else {
+            try pipeline.addHandler(frameWriter, position: .first)
+        }
         let frameWriterContext = try pipeline.context(handler: frameWriter)
         let fallback = try pipeline.context(handlerType: HTTPFallbackHandler.self)
         pipeline.removeHandler(context: fallback, promise: nil)

@@ -15,6 +15,8 @@ final class ClientFleet: Sendable {
         var sources = 8
         /// The last `stalled` clients stop reading once subscribed (when told to).
         var stalled = 0
+        /// SO_RCVBUF of the stalled clients, set before connecting; nil: the system default.
+        var stalledReceiveBuffer: Int? = nil
         /// The first `pingers` clients ping every `pingInterval`.
         var pingers = 0
         var pingInterval = TimeAmount.milliseconds(200)
@@ -88,9 +90,14 @@ final class ClientFleet: Sendable {
         } catch {
             return loop.makeFailedFuture(error)
         }
-        let connected = ClientBootstrap(group: loop)
+        var bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(10))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if isStalled, let receiveBuffer = plan.stalledReceiveBuffer {
+            // A small window keeps the kernel from absorbing what the relay must hold and limit.
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer))
+        }
+        let connected = bootstrap
             .bind(to: source)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -30,6 +30,7 @@ final class LoopStats {
             if client.isStalled {
                 tally.stalled += 1
                 if client.isClosed { tally.stalledClosed += 1 }
+                if client.closeCode == 1008 { tally.stalledClosed1008 += 1 }
                 continue
             }
             let wanted = client.group < expected.count ? expected[client.group] : 0
@@ -69,6 +70,8 @@ struct StepTally: Sendable {
     var closed = 0
     var stalled = 0
     var stalledClosed = 0
+    /// Stalled clients the server closed with 1008 (too slow).
+    var stalledClosed1008 = 0
     var latency = LoopStats.makeHistogram()
     var pong = LoopStats.makeHistogram()
     var lastReceiveMicros: Int64 = 0
@@ -86,6 +89,7 @@ struct StepTally: Sendable {
         closed += other.closed
         stalled += other.stalled
         stalledClosed += other.stalledClosed
+        stalledClosed1008 += other.stalledClosed1008
         latency.add(other.latency)
         pong.add(other.pong)
         lastReceiveMicros = max(lastReceiveMicros, other.lastReceiveMicros)

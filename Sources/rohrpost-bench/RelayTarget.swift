@@ -48,13 +48,18 @@ final class RelayTarget: Sendable {
 
     private static func startRelay(relayBinary: String, databaseURL: String, maxPendingBytes: Int?, postgres: LocalPostgresServer?) throws -> RelayTarget {
         let port = try freePort()
+        // The clients come from a few addresses, send little, and runs outlast the idle timeout.
         var argv = [relayBinary, "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning", "--auth", "none",
-            "--max-connections-per-address", "100000", "--messages-per-second", "100000", "--message-burst", "100000"]
+            "--max-connections-per-address", "100000", "--messages-per-second", "100000", "--message-burst", "100000",
+            "--idle-timeout", "0"]
         if let maxPendingBytes { argv += ["--max-pending-bytes", String(maxPendingBytes)] }
         let log = NSTemporaryDirectory() + "rohrpost-bench-relay-\(port).log"
         let process = try ChildProcess.start(argv, logFile: log)
         let target = RelayTarget(port: port, databaseURL: databaseURL, process: process, postgres: postgres)
         try target.waitUntilListening()
+        // For attaching a profiler (perf record -p) to the relay under load.
+        print("# relay pid \(process.pid), port \(port), log \(log): \(argv.dropFirst().joined(separator: " "))")
+        fflush(nil)
         return target
     }
 
@@ -77,6 +82,15 @@ final class RelayTarget: Sendable {
             usleep(100_000)
         }
         throw BenchError("the relay did not start listening within 30 s: \(process?.logTail ?? "")")
+    }
+
+    /// The pending bytes the relay logged for each client it closed for not reading, oldest first.
+    var slowClientCloses: [Int] {
+        guard let file = process?.logFile, let text = try? String(contentsOfFile: file, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").filter { $0.contains("stopped reading") }.compactMap { line in
+            guard let range = line.range(of: "client.pendingBytes=") else { return nil }
+            return Int(line[range.upperBound...].prefix(while: \.isNumber))
+        }
     }
 
     /// Stops the relay and the PostgreSQL this tool started.

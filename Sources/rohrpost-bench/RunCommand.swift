@@ -36,7 +36,7 @@ struct RunCommand: AsyncParsableCommand {
     var databaseURL: String?
     @Option(help: "The rohrpost-relay binary. Defaults to the one next to this program.")
     var relayBinary: String?
-    @Option(help: "--max-pending-bytes for a relay this tool starts.") var maxPendingBytes: Int?
+    @Option(help: "--max-pending-bytes for a relay this tool starts. Defaults to the scenario's (the relay's own default unless set).") var maxPendingBytes: Int?
     @Option(help: "Event loop threads of the clients. Defaults to the number of cores.") var clientThreads: Int?
 
     func run() async throws {
@@ -48,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
             benchBinary: here.path,
             databaseURL: databaseURL,
             attachPort: try relay.map(Self.port(of:)),
-            maxPendingBytes: maxPendingBytes,
+            maxPendingBytes: scenario.maxPendingBytes,
             clientThreads: clientThreads ?? System.coreCount)
         print("# rohrpost-bench \(scenario.name): open-file limit \(limit), targets \(scenario.targets.map(\.rawValue).joined(separator: ","))")
         print(StepResult.tableHeader)
@@ -82,6 +82,7 @@ struct RunCommand: AsyncParsableCommand {
         scenario.stalled = stalled ?? scenario.stalled
         scenario.pingers = pingers ?? scenario.pingers
         scenario.burstRows = burstRows ?? scenario.burstRows
+        scenario.maxPendingBytes = maxPendingBytes ?? scenario.maxPendingBytes
         if let idleCounts { scenario.idleCounts = try Self.numbers(idleCounts, "--idle-counts").map { Int($0) } }
         scenario.drainTimeout = drainTimeout ?? scenario.drainTimeout
         if continueOnLoss { scenario.stopOnLoss = false }

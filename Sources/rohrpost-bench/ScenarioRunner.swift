@@ -58,6 +58,7 @@ struct ScenarioRunner: Sendable {
         var plan = ClientFleet.Plan(port: port, clients: clients, groups: scenario.groups)
         plan.sources = scenario.sources
         plan.stalled = scenario.stalled
+        plan.stalledReceiveBuffer = scenario.stalledReceiveBuffer
         plan.pingers = scenario.pingers
         return plan
     }
@@ -76,6 +77,8 @@ struct ScenarioRunner: Sendable {
                     timeLimit: scenario.stepSeconds * 3 + 5)
                 let sampler: NotifyQueueSampler? =
                     if scenario.sampleNotifyQueue, case .relay(let relay) = feed { NotifyQueueSampler(databaseURL: relay.databaseURL) } else { nil }
+                print("# \(target.rawValue) step \(step): writing \(rows) rows at \(rate) rows/s to \(scenario.clients) clients")
+                fflush(nil)
                 let writeStart = wallClockMicros()
                 let report = try await feed.write(plan, groups: scenario.groups, payloadBytes: scenario.payloadBytes)
                 let writeEnd = wallClockMicros()
@@ -95,7 +98,10 @@ struct ScenarioRunner: Sendable {
                     scenario: scenario, target: target, step: step, rate: rate, report: report, tally: tally,
                     writeStartMicros: writeStart, writeEndMicros: writeEnd)
                 result.notifyQueueMax = sampler?.stop()
-                if case .relay(let relay) = feed { result.relayRSSKiB = relay.process?.residentKiB }
+                if case .relay(let relay) = feed {
+                    result.relayRSSKiB = relay.process?.residentKiB
+                    if scenario.stalled > 0 { result.stalledPendingBytes = relay.slowClientCloses }
+                }
                 emit(result)
                 if scenario.stopOnLoss && tally.missing > 0 { break }
             }

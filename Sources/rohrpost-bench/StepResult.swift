@@ -22,6 +22,10 @@ struct StepResult: Codable, Sendable {
     var closed: Int
     var stalled: Int
     var stalledClosed: Int
+    /// Stalled clients closed with 1008 (too slow).
+    var stalledClosed1008: Int
+    /// The relay's unwritten bytes for each client it closed for not reading, from its log.
+    var stalledPendingBytes: [Int]?
     /// Frames received per second, first write to last receipt.
     var framesPerSecond: Double
     /// Seconds from the end of writing (the commit of the last statement) to the last receipt.
@@ -60,6 +64,7 @@ struct StepResult: Codable, Sendable {
         closed = tally.closed
         stalled = tally.stalled
         stalledClosed = tally.stalledClosed
+        stalledClosed1008 = tally.stalledClosed1008
         let span = Double(tally.lastReceiveMicros - writeStartMicros) / 1e6
         framesPerSecond = span > 0 ? Double(tally.received) / span : 0
         drainSeconds = tally.lastReceiveMicros > 0 ? Double(tally.lastReceiveMicros - writeEndMicros) / 1e6 : 0
@@ -91,7 +96,10 @@ struct StepResult: Codable, Sendable {
     var tableRow: String {
         var extra: [String] = []
         if pongCount > 0 { extra.append("pong p99 \(pongP99Ms) ms max \(pongMaxMs) ms") }
-        if stalled > 0 { extra.append("stalled closed \(stalledClosed)/\(stalled)") }
+        if stalled > 0 { extra.append("stalled closed \(stalledClosed)/\(stalled) (1008: \(stalledClosed1008))") }
+        if let stalledPendingBytes, let low = stalledPendingBytes.min(), let high = stalledPendingBytes.max() {
+            extra.append("closed at \(low)-\(high) pending bytes")
+        }
         if let relayRSSKiB { extra.append("relay RSS \(relayRSSKiB) KiB") }
         if let rssPerConnectionKiB { extra.append(String(format: "%.2f KiB/conn", rssPerConnectionKiB)) }
         if let notifyQueueMax { extra.append("notify queue max \(notifyQueueMax)") }

@@ -8,43 +8,43 @@ import ServiceLifecycle
 
 /// Options of authentication (JWT) and group authorization, for `serve` and `demo`.
 struct AuthOptions: ParsableArguments {
-    @Option(help: "jwt or none. Defaults to $ROHRPOST_AUTH, else jwt when a key is configured; serve with no key refuses to start unless given none.")
+    @Option(help: "jwt or none; serve with no key refuses to start unless given none. (default: jwt when a key is configured; env: ROHRPOST_AUTH)")
     var auth: String?
 
-    @Option(help: "HMAC secret for HS256/384/512, at least 32 bytes (64 for HS512). Prefer $ROHRPOST_JWT_SECRET or --jwt-secret-file: flags show in ps.")
+    @Option(help: "HMAC secret for HS256/384/512, at least 32 bytes (64 for HS512); prefer the variable or --jwt-secret-file, since flags show in ps. (default: none; env: ROHRPOST_JWT_SECRET)")
     var jwtSecret: String?
 
-    @Option(help: "File holding the HMAC secret (a trailing newline is ignored). Defaults to $ROHRPOST_JWT_SECRET_FILE.")
+    @Option(help: "File holding the HMAC secret (a trailing newline is ignored). (default: none; env: ROHRPOST_JWT_SECRET_FILE)")
     var jwtSecretFile: String?
 
-    @Option(help: "PEM public key (RSA, EC P-256/384/521, Ed25519); repeat for several. Defaults to $ROHRPOST_JWT_PUBLIC_KEY_FILE (comma-separated).")
+    @Option(help: "PEM public key (RSA, EC P-256/384/521, Ed25519); repeat for several. (default: none; env: ROHRPOST_JWT_PUBLIC_KEY_FILE, comma-separated)")
     var jwtPublicKeyFile: [String] = []
 
-    @Option(help: "JWKS file; tokens pick a key by kid. Defaults to $ROHRPOST_JWKS_FILE.")
+    @Option(help: "JWKS file; tokens pick a key by kid. (default: none; env: ROHRPOST_JWKS_FILE)")
     var jwksFile: String?
 
-    @Option(help: "Comma-separated algorithms tokens may use (HS256,HS384,HS512,RS256,RS384,RS512,ES256,ES384,ES512,EdDSA). Defaults to $ROHRPOST_JWT_ALGORITHMS, else all the keys verify.")
+    @Option(help: "Comma-separated algorithms tokens may use (HS256,HS384,HS512,RS256,RS384,RS512,ES256,ES384,ES512,EdDSA). (default: all the keys verify; env: ROHRPOST_JWT_ALGORITHMS)")
     var jwtAlgorithms: String?
 
-    @Option(help: "Audience tokens must name in aud. Defaults to $ROHRPOST_JWT_AUDIENCE, else aud is not checked.")
+    @Option(help: "Audience tokens must name in aud. (default: aud not checked; env: ROHRPOST_JWT_AUDIENCE)")
     var jwtAudience: String?
 
-    @Option(help: "Issuer tokens must name in iss. Defaults to $ROHRPOST_JWT_ISSUER, else iss is not checked.")
+    @Option(help: "Issuer tokens must name in iss. (default: iss not checked; env: ROHRPOST_JWT_ISSUER)")
     var jwtIssuer: String?
 
-    @Option(help: "Clock leeway for exp and nbf (e.g. 30s). Defaults to $ROHRPOST_JWT_LEEWAY or 0.")
+    @Option(help: "Clock leeway for exp and nbf (e.g. 30s). (default: 0; env: ROHRPOST_JWT_LEEWAY)")
     var jwtLeeway: String?
 
-    @Option(help: "Claim listing the group patterns a token may subscribe to (* matches anything). Defaults to $ROHRPOST_GROUPS_CLAIM or groups.")
+    @Option(help: "Claim listing the group patterns a token may subscribe to (* matches anything). (default: groups; env: ROHRPOST_GROUPS_CLAIM)")
     var groupsClaim: String?
 
-    @Option(help: "Who allows groups: claims, sql or both (both must allow). Defaults to $ROHRPOST_AUTHORIZATION or claims.")
+    @Option(help: "Who allows groups: claims, sql or both (both must allow). (default: claims; env: ROHRPOST_AUTHORIZATION)")
     var authorization: String?
 
-    @Option(help: "SQL function (claims jsonb, group_name text) RETURNS boolean for --authorization sql/both. Defaults to $ROHRPOST_SQL_AUTHORIZE_FUNCTION or rohrpost.authorize.")
+    @Option(help: "SQL function (claims jsonb, group_name text) RETURNS boolean for --authorization sql/both. (default: rohrpost.authorize; env: ROHRPOST_SQL_AUTHORIZE_FUNCTION)")
     var sqlAuthorizeFunction: String?
 
-    @Option(help: "How long a SQL authorization answer is reused per token claims and group (e.g. 5s; 0 never). Defaults to $ROHRPOST_AUTHORIZATION_CACHE or 5s.")
+    @Option(help: "How long a SQL authorization answer is reused per token claims and group (e.g. 5s; 0 never). (default: 5s; env: ROHRPOST_AUTHORIZATION_CACHE)")
     var authorizationCache: String?
 
     /// What the relay runs with: its access policy, the services that keep it current, and
@@ -60,7 +60,8 @@ struct AuthOptions: ParsableArguments {
     /// - Parameter openByDefault: Whether no key and no `--auth` means open access (the
     ///   demo) rather than a refusal to start (`serve`).
     func setUp(databaseURL: String, openByDefault: Bool, logger: Logger) async throws -> Setup {
-        let environment = ProcessInfo.processInfo.environment
+        // An empty variable counts as unset, as for every other option (OptionEnvironment).
+        let environment = OptionEnvironment().variables.filter { !$0.value.isEmpty }
         let sources = try keySources(environment)
         let mode = auth ?? environment["ROHRPOST_AUTH"]
         switch mode?.lowercased() {
@@ -78,7 +79,7 @@ struct AuthOptions: ParsableArguments {
         case "jwt"?, nil:
             break
         case let other?:
-            throw ValidationError("--auth: '\(other)' is neither jwt nor none")
+            throw StartupError("--auth (ROHRPOST_AUTH): '\(other)' is neither jwt nor none")
         }
         guard !sources.isEmpty else {
             throw StartupError("--auth jwt: no JWT key is configured; set ROHRPOST_JWT_SECRET, --jwt-secret-file, --jwt-public-key-file or --jwks-file")
@@ -112,8 +113,8 @@ struct AuthOptions: ParsableArguments {
             sources.allowedAlgorithms = Set(
                 try Self.list(text).map { name in
                     guard let algorithm = SigningAlgorithm(name: name) else {
-                        throw ValidationError(
-                            "--jwt-algorithms: '\(name)' is not one of \(SigningAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw StartupError(
+                            "--jwt-algorithms (ROHRPOST_JWT_ALGORITHMS): '\(name)' is not one of \(SigningAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     return algorithm
                 })
@@ -126,7 +127,7 @@ struct AuthOptions: ParsableArguments {
         requirements.audience = jwtAudience ?? environment["ROHRPOST_JWT_AUDIENCE"]
         requirements.issuer = jwtIssuer ?? environment["ROHRPOST_JWT_ISSUER"]
         if let text = jwtLeeway ?? environment["ROHRPOST_JWT_LEEWAY"] {
-            requirements.leeway = try JournalOptions.duration(text, option: "--jwt-leeway")
+            requirements.leeway = try JournalOptions.duration(text, option: "--jwt-leeway (ROHRPOST_JWT_LEEWAY)")
         }
         return requirements
     }
@@ -137,11 +138,11 @@ struct AuthOptions: ParsableArguments {
         let claims = ClaimsAuthorizer(claim: groupsClaim ?? environment["ROHRPOST_GROUPS_CLAIM"] ?? "groups")
         let text = authorization ?? environment["ROHRPOST_AUTHORIZATION"] ?? "claims"
         guard let mode = AuthorizationMode(rawValue: text.lowercased()) else {
-            throw ValidationError("--authorization: '\(text)' is not one of claims, sql, both")
+            throw StartupError("--authorization (ROHRPOST_AUTHORIZATION): '\(text)' is not one of claims, sql, both")
         }
         guard mode != .claims else { return (.claims(claims), mode, nil) }
         let cache = try JournalOptions.duration(
-            authorizationCache ?? environment["ROHRPOST_AUTHORIZATION_CACHE"] ?? "5s", option: "--authorization-cache")
+            authorizationCache ?? environment["ROHRPOST_AUTHORIZATION_CACHE"] ?? "5s", option: "--authorization-cache (ROHRPOST_AUTHORIZATION_CACHE)")
         let pool = QueryPool(connectionString: databaseURL, size: 2, applicationName: "rohrpost-relay auth", logger: logger)
         let sql: SQLAuthorizer
         do {

@@ -16,13 +16,21 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var journal: JournalOptions
     @OptionGroup var auth: AuthOptions
 
-    @Option(help: "Demo writes per second (0 writes nothing). Defaults to 2.")
-    var writesPerSecond: Double = 2
+    @Option(help: "Demo writes per second (0 writes nothing). (default: 2; env: ROHRPOST_WRITES_PER_SECOND)")
+    var writesPerSecond: Double?
+
+    @Flag(inversion: .prefixedNo, help: "Serve the live page at / (the todo rows changing live). (default: on)")
+    var livePage = true
 
     func run() async throws {
         let logger = try common.bootstrapLogging()
         let serverConfiguration = try server.configuration()
-        let explicitURL = common.databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
+        let journalConfiguration = try journal.configuration()
+        let shutdownGrace = try server.shutdownGracePeriod()
+        let sqlHandlersSchema = try server.sqlHandlersSchema()
+        let writesPerSecond = try OptionEnvironment().value(writesPerSecond, "writes-per-second") ?? 2
+        guard writesPerSecond >= 0 else { throw OptionEnvironment().invalid("writes-per-second", "must not be negative") }
+        let explicitURL = try common.explicitDatabaseURL()
         var localServer: LocalPostgresServer?
         defer { localServer?.destroy() }
         let databaseURL: String
@@ -42,10 +50,12 @@ struct Demo: AsyncParsableCommand {
         try await DemoTable(database: database).install()
 
         var configuration = RelayConfiguration(
-            databaseURL: databaseURL, server: serverConfiguration, journal: try journal.configuration())
+            databaseURL: databaseURL, server: serverConfiguration, journal: journalConfiguration)
         configuration.metrics = bootstrapMetrics()
         configuration.accessPolicy = access.policy
-        configuration.sqlHandlersSchema = server.sqlHandlersSchema
+        configuration.sqlHandlersSchema = sqlHandlersSchema
+        configuration.shutdownGrace = shutdownGrace
+        configuration.livePage = livePage
         let relay = Relay(configuration: configuration, logger: logger)
         let queueSampler = NotificationQueueSampler(connectionString: databaseURL, logger: logger)
         let writer = DemoWriter(database: database, writesPerSecond: writesPerSecond, logger: logger)
@@ -73,6 +83,7 @@ struct Demo: AsyncParsableCommand {
             rohrpost-relay demo is running.
 
               WebSocket:  ws://\(host):\(port)\(path)
+              Live page:  \(livePage ? "http://\(host):\(port)/  (open it in a browser)" : "off (--no-live-page)")
               Subscribe:  {"id": 1, "type": "subscribe", "data": {"type": "todo"}}
                           (or {"type": "collection", "id": 1}, or {"type": "todo", "id": 3})
               Access:     \(open ? "open: no token needed, every group allowed (demo only)" : "JWT: send auth_jwt in each subscribe")

@@ -10,7 +10,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try common.bootstrapLogging()
-        let applied = try await Database(connectionString: common.resolvedDatabaseURL).migrate(logger: logger)
+        let applied = try await Database(connectionString: common.resolvedDatabaseURL()).migrate(logger: logger)
         say(applied.isEmpty ? "Already up to date." : "Applied \(applied.joined(separator: ", ")).")
     }
 }

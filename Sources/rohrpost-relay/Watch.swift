@@ -19,7 +19,7 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         _ = try common.bootstrapLogging()
-        try await Database(connectionString: common.resolvedDatabaseURL).watch(
+        try await Database(connectionString: common.resolvedDatabaseURL()).watch(
             table: table, groups: groups.isEmpty ? nil : groups, columns: columns.isEmpty ? nil : columns)
         say("Watching \(table).")
     }
@@ -37,7 +37,7 @@ struct Unwatch: AsyncParsableCommand {
 
     func run() async throws {
         _ = try common.bootstrapLogging()
-        try await Database(connectionString: common.resolvedDatabaseURL).unwatch(table: table)
+        try await Database(connectionString: common.resolvedDatabaseURL()).unwatch(table: table)
         say("No longer watching \(table).")
     }
 }

@@ -38,11 +38,14 @@ public final class WebSocketTestClient: Sendable {
     }
 
     /// Opens a TCP connection and upgrades it to WebSocket; a refused upgrade throws with its HTTP status.
+    ///
+    /// `transport` adds handlers in front of HTTP, such as a TLS client handler for `wss://`.
     public static func connect(
         host: String = "127.0.0.1",
         port: Int,
         path: String = "/ws/rohrpost/",
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [],
+        transport: (@Sendable (any Channel) throws -> Void)? = nil
     ) async throws -> WebSocketTestClient {
         let inbox = Inbox()
         var requestHeaders = HTTPHeaders([("Host", "\(host):\(port)"), ("Content-Length", "0")])
@@ -53,6 +56,7 @@ public final class WebSocketTestClient: Sendable {
             .connectTimeout(.seconds(5))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try transport?(channel)
                     let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: 1 << 24) { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(FrameHandler(inbox: inbox))

@@ -29,6 +29,8 @@ import Testing
             #expect(PrometheusText.value(of: "rohrpost_groups", in: after) == 1)
             #expect((PrometheusText.value(of: "rohrpost_last_event_age_seconds", in: after) ?? -1) >= 0)
             #expect(PrometheusText.value(of: #"rohrpost_clients_closed_total{reason="slow"}"#, in: after) == 0)
+            #expect(PrometheusText.value(of: "rohrpost_commit_to_send_seconds_count", in: after) == 1,
+                    "the commit-to-send histogram saw the event")
         }
     }
 

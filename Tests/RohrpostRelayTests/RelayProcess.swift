@@ -7,9 +7,9 @@ final class RelayProcess {
     let port: Int
     private let process: Process
 
-    /// Starts `rohrpost-relay serve` on `port` against `databaseURL` and waits until a
-    /// WebSocket client can connect.
-    init(databaseURL: String, port: Int) async throws {
+    /// Starts `rohrpost-relay serve` on `port` against `databaseURL`, with `arguments`
+    /// added, and waits until a WebSocket client can connect.
+    init(databaseURL: String, port: Int, arguments: [String] = []) async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("rohrpost-relay")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -20,7 +20,7 @@ final class RelayProcess {
         process.executableURL = binary
         process.arguments = [
             "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning", "--auth", "none",
-        ]
+        ] + arguments
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + .seconds(15)
@@ -40,6 +40,18 @@ final class RelayProcess {
     func kill() {
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+
+    /// Sends SIGTERM, as an operator or Kubernetes would, and waits up to `timeout` for the
+    /// process to exit; returns its exit status, or nil if it still runs.
+    func terminate(timeout: Duration) async throws -> Int32? {
+        Glibc.kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
     }
 
     deinit {

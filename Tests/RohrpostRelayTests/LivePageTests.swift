@@ -1,0 +1,95 @@
+import Foundation
+import RelayTestSupport
+import RohrpostRelay
+import Testing
+
+/// The live page at `GET /`: served only when enabled, and showing rows change in a real
+/// browser (headless Chromium).
+@Suite struct LivePageTests {
+    /// The demo's table and groups (Sources/rohrpost-relay/DemoTable.swift).
+    static let demoTable = """
+        CREATE TABLE public.todo (
+            id serial PRIMARY KEY, collection_id integer NOT NULL, title text NOT NULL,
+            done boolean NOT NULL DEFAULT false, updated_at timestamptz NOT NULL DEFAULT now());
+        INSERT INTO public.todo (collection_id, title) SELECT 1 + n % 2, 'task ' || n FROM generate_series(1, 5) AS n;
+        SELECT rohrpost.watch('public.todo', groups => ARRAY['todo', 'todo-{id}', 'collection-{collection_id}']);
+        """
+
+    @Test func pageAndStatusAre404UnlessEnabled() async throws {
+        try await LiveRelay.with { live in
+            for path in ["/", "/rohrpost.js", "/live.js", "/status"] {
+                let response = try await PlainHTTP.get(path, port: live.port)
+                #expect(response.status == 404, "\(path)")
+            }
+        }
+    }
+
+    @Test func pageNamesTheWebSocketPathAndStatusCountsClients() async throws {
+        try await LiveRelay.with(configure: { $0.livePage = true }) { live in
+            let page = try await PlainHTTP.get("/", port: live.port)
+            #expect(page.status == 200)
+            #expect(page.body.contains(#"<body data-path="/ws/rohrpost/">"#))
+            #expect(page.body.contains(#"<script src="/rohrpost.js"></script>"#))
+            #expect(try await PlainHTTP.get("/live.js", port: live.port).body.contains("new RohrpostClient("))
+
+            let client = try await live.subscriber(#"{"type": "todo"}"#)
+            let status = try await PlainHTTP.get("/status", port: live.port)
+            #expect(status.status == 200)
+            #expect(status.body == #"{"clients":1,"subscriptions":1,"groups":1,"events_received":0,"listening":true}"# + "\n")
+            try await client.close()
+        }
+    }
+
+    /// Loads the page in Chromium while rows are created, updated and deleted, and finds each
+    /// kind of change in its DOM; saves `.build-artifacts/live-page.png`.
+    @Test(.timeLimit(.minutes(1))) func chromiumShowsRowsChangingLive() async throws {
+        let chromium = try Chromium.installed()
+        try await LiveRelay.with(configure: { $0.livePage = true }, setUp: Self.demoTable) { live in
+            let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build-artifacts")
+            try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+            let screenshot = artifacts.appendingPathComponent("live-page.png")
+            try? FileManager.default.removeItem(at: screenshot)
+
+            var dom = ""
+            for attempt in 1...4 {
+                // Change rows while Chromium loads the page: each round creates a row,
+                // updates row 1 and deletes the row it created.
+                let database = live.database
+                let writer = Task {
+                    var round = 0
+                    while !Task.isCancelled {
+                        round += 1
+                        try await database.executeOffPool(
+                            """
+                            INSERT INTO public.todo (collection_id, title) VALUES (1, 'created \(round)');
+                            UPDATE public.todo SET title = 'changed in the browser test, round \(round)', done = true WHERE id = 1;
+                            DELETE FROM public.todo WHERE title = 'created \(round)';
+                            """)
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                }
+                let loaded: Result<String, any Error>
+                do {
+                    loaded = .success(try await chromium.dumpDOM("http://127.0.0.1:\(live.port)/", screenshot: screenshot))
+                } catch {
+                    loaded = .failure(error)
+                }
+                writer.cancel()
+                if case .failure(let error) = await writer.result, !(error is CancellationError) { throw error }
+                dom = try loaded.get()
+                if Self.showsEveryKind(dom) { break }
+                print("live page, load \(attempt): not every kind of change arrived before the dump, loading again")
+            }
+            #expect(dom.contains(#"data-state="connected""#), "the page connected to the relay")
+            #expect(Self.showsEveryKind(dom), "the DOM shows row 1 updated and a row created and deleted:\n\(dom)")
+            #expect(dom.contains(#"<dd id="clients">1</dd>"#), "the status shows the page's own connection")
+            #expect(FileManager.default.fileExists(atPath: screenshot.path), "a screenshot at \(screenshot.path)")
+        }
+    }
+
+    private static func showsEveryKind(_ dom: String) -> Bool {
+        dom.range(of: #"<tr id="row-1" data-kind="update"[^>]*><td>1</td><td class="fields">[^<]*changed in the browser test"#, options: .regularExpression) != nil
+            && dom.contains("create todo id=") && dom.contains("delete todo id=")
+    }
+}
