@@ -128,7 +128,8 @@ final class BenchClientHandler: ChannelInboundHandler {
         switch message {
         case .event(let id, _, let writtenAt):
             stats.count(eventID: id)
-            loop.recordEvent(writtenAtMicros: writtenAt, now: wallClockMicros())
+            // A stalled client's late events are the point of stalling it, not the others' latency.
+            if !stats.isStalled { loop.recordEvent(writtenAtMicros: writtenAt, now: wallClockMicros()) }
         case .subscribed(let id, let group):
             if id == 1 && group == stats.group {
                 ready?.succeed()

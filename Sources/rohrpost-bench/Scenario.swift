@@ -61,9 +61,10 @@ struct Scenario: Sendable {
             name: "ingest", clients: 100, groups: 10, rates: [0], stepSeconds: 10, rows: 60_000, writers: 4,
             sampleNotifyQueue: true),
         // Step 0: 1,010 clients all reading; step 1: the same rate with the last 10 stopped.
-        // 1 KiB rows and a 128 KiB limit so the stalled clients reach it within the step.
+        // 8 KiB rows (200 KB/s per client) so a stalled client fills the relay's kernel send
+        // buffer (up to 4 MiB, tcp_wmem) and then its 128 KiB limit within the 30 s step.
         "slow-client": Scenario(
-            name: "slow-client", clients: 1010, groups: 1, rates: [25, 25], stepSeconds: 20, payloadBytes: 1024,
+            name: "slow-client", clients: 1010, groups: 1, rates: [25, 25], stepSeconds: 30, payloadBytes: 8192,
             stalled: 10, stalledReceiveBuffer: 4096, maxPendingBytes: 131_072, stopOnLoss: false),
         "pong": Scenario(
             name: "pong", clients: 10_000, groups: 1, rates: [5], stepSeconds: 10, pingers: 100),

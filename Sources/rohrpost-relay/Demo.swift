@@ -19,8 +19,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Demo writes per second (0 writes nothing). (default: 2; env: ROHRPOST_WRITES_PER_SECOND)")
     var writesPerSecond: Double?
 
-    @Flag(inversion: .prefixedNo, help: "Serve the live page at / (the todo rows changing live). (default: on)")
-    var livePage = true
+    @Flag(inversion: .prefixedNo, help: "Serve the live page at / (the todo rows changing live). (default: on; env: ROHRPOST_LIVE_PAGE)")
+    var livePage: Bool?
 
     func run() async throws {
         let logger = try common.bootstrapLogging()
@@ -31,6 +31,7 @@ struct Demo: AsyncParsableCommand {
         let writesPerSecond = try OptionEnvironment().value(writesPerSecond, "writes-per-second") ?? 2
         guard writesPerSecond >= 0 else { throw OptionEnvironment().invalid("writes-per-second", "must not be negative") }
         let explicitURL = try common.explicitDatabaseURL()
+        let livePage = try OptionEnvironment().isOn(self.livePage, "live-page", default: true)
         var localServer: LocalPostgresServer?
         defer { localServer?.destroy() }
         let databaseURL: String
@@ -70,20 +71,21 @@ struct Demo: AsyncParsableCommand {
             let address = try await relay.waitUntilServing()
             printWelcome(
                 port: address.port ?? serverConfiguration.port, path: serverConfiguration.path, databaseURL: databaseURL,
-                open: access.policy is OpenAccess)
+                open: access.policy is OpenAccess, livePage: livePage, tls: serverConfiguration.tls != nil)
             try await tasks.waitForAll()
         }
         say("Demo stopped; the private PostgreSQL is removed.")
     }
 
-    private func printWelcome(port: Int, path: String, databaseURL: String, open: Bool) {
-        let host = (try? server.configuration().host) ?? "127.0.0.1"
+    private func printWelcome(port: Int, path: String, databaseURL: String, open: Bool, livePage: Bool, tls: Bool) {
+        let host = (try? OptionEnvironment().value(server.host, "host")) ?? "127.0.0.1"
+        let (ws, http) = tls ? ("wss", "https") : ("ws", "http")
         say("""
 
             rohrpost-relay demo is running.
 
-              WebSocket:  ws://\(host):\(port)\(path)
-              Live page:  \(livePage ? "http://\(host):\(port)/  (open it in a browser)" : "off (--no-live-page)")
+              WebSocket:  \(ws)://\(host):\(port)\(path)
+              Live page:  \(livePage ? "\(http)://\(host):\(port)/  (open it in a browser)" : "off (--no-live-page)")
               Subscribe:  {"id": 1, "type": "subscribe", "data": {"type": "todo"}}
                           (or {"type": "collection", "id": 1}, or {"type": "todo", "id": 3})
               Access:     \(open ? "open: no token needed, every group allowed (demo only)" : "JWT: send auth_jwt in each subscribe")

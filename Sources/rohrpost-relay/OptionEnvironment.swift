@@ -15,6 +15,7 @@ struct OptionName: Sendable, ExpressibleByStringLiteral, CustomStringConvertible
         self.variables = variables ?? ["ROHRPOST_" + flag.uppercased().replacingOccurrences(of: "-", with: "_")]
     }
 
+    /// Names the option by its flag, as in `environment.value(port, "port")`.
     init(stringLiteral flag: String) {
         self.init(flag)
     }
@@ -109,8 +110,14 @@ struct OptionEnvironment: Sendable {
     /// A switch: the flag when given, else the variable as `true`/`false`, `1`/`0`,
     /// `yes`/`no` or `on`/`off`.
     func isOn(_ flag: Bool, _ name: OptionName) throws -> Bool {
-        if flag { return true }
-        guard let text = text(name) else { return false }
+        try isOn(flag ? true : nil, name, default: false)
+    }
+
+    /// A switch that turns either way (`--x`, `--no-x`): the flag when given, else the
+    /// variable as for `isOn(_:_:)`, else `defaultValue`.
+    func isOn(_ flag: Bool?, _ name: OptionName, default defaultValue: Bool) throws -> Bool {
+        if let flag { return flag }
+        guard let text = text(name) else { return defaultValue }
         switch text.lowercased() {
         case "true", "1", "yes", "on": return true
         case "false", "0", "no", "off": return false

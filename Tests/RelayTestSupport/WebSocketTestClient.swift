@@ -123,12 +123,12 @@ public final class WebSocketTestClient: Sendable {
     }
 
     /// The next message; throws `.timedOut` when none arrives in time, `.connectionClosed` after the end.
-    public func receive(timeout: Duration = .seconds(5)) async throws -> Received {
+    public func receive(timeout: Duration = .seconds(15)) async throws -> Received {
         try await self.inbox.next(timeout: timeout, on: self.channel.eventLoop)
     }
 
     /// The next message, which must be a text message holding a JSON object.
-    public func receiveJSON(timeout: Duration = .seconds(5)) async throws -> [String: Any] {
+    public func receiveJSON(timeout: Duration = .seconds(15)) async throws -> [String: Any] {
         let message = try await self.receive(timeout: timeout)
         guard case .text(let text) = message,
             let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]

@@ -39,7 +39,7 @@ struct ReceivedEvent: CustomStringConvertible {
 
 extension WebSocketTestClient {
     /// The next message, which must be a `subscription-update`.
-    func receiveEvent(timeout: Duration = .seconds(5)) async throws -> ReceivedEvent {
+    func receiveEvent(timeout: Duration = .seconds(15)) async throws -> ReceivedEvent {
         let received = try await receive(timeout: timeout)
         guard case .text(let text) = received else { throw LiveRelayError("expected an event, got \(received)") }
         return try ReceivedEvent(text: text)

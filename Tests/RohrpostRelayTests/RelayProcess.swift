@@ -23,7 +23,7 @@ final class RelayProcess {
         ] + arguments
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(30)
         while true {
             if let client = try? await WebSocketTestClient.connect(port: port) {
                 try? await client.close()
