@@ -1,0 +1,79 @@
+import NIOCore
+import RohrpostProtocol
+
+/// Writing: queueing pre-encoded frames, batched flushes, the per-client limit, and closing.
+extension RohrpostConnectionHandler {
+    /// Queues an event frame for this client; true if the client now needs a flush.
+    func enqueue(_ message: GroupMessage) -> Bool {
+        guard let context, !isClosing else { return false }
+        if !resuming.isEmpty, resuming[message.group] != nil {
+            resuming[message.group]!.hold(message)
+            if resuming[message.group]!.heldBytes > shared.maximumPendingBytes { close(with: .tooSlow) }
+            return false
+        }
+        if !resumedThrough.isEmpty, let sent = resumedThrough[message.group] {
+            guard message.position > sent else { return false }
+            resumedThrough[message.group] = nil  // the live stream has passed the backlog
+        }
+        let frame = message.frame
+        largestFrameSinceWritable = max(largestFrameSinceWritable, frame.readableBytes)
+        writer.write(wrapOutboundOut(frame), promise: nil)
+        unflushedBytes += frame.readableBytes
+        // A long batch is flushed as it goes, in chunks, so a client that reads keeps up
+        // instead of seeing the whole batch pile up in its send buffer.
+        if unflushedBytes >= Self.flushChunk {
+            writer.flush()
+            unflushedBytes = 0
+        }
+        if !context.channel.isWritable { closeIfTooFarBehind() }
+        defer { hasUnflushedWrites = true }
+        return !hasUnflushedWrites
+    }
+
+    /// Flushes what `enqueue` and replies queued.
+    func flushEnqueued() {
+        guard hasUnflushedWrites, context != nil else { return }
+        hasUnflushedWrites = false
+        unflushedBytes = 0
+        writer.flush()
+    }
+
+    func write(_ frame: ByteBuffer) {
+        guard context != nil else { return }
+        writer.write(wrapOutboundOut(frame), promise: nil)
+        hasUnflushedWrites = true
+    }
+
+    /// Sends a close frame with `code`, then closes the socket (at the latest after
+    /// `grace`); the future completes when closed.
+    @discardableResult
+    func close(with code: WebSocketCloseCode, grace: TimeAmount = closeGrace) -> EventLoopFuture<Void> {
+        guard let context, !isClosing else {
+            return eventLoop.makeSucceededVoidFuture()
+        }
+        isClosing = true
+        if let reason = code.countedReason { shared.metrics.clientClosed(reason) }
+        leaveAllGroups()
+        let frame = OutboundFrame.close(code, allocator: context.channel.allocator)
+        let channel = context.channel
+        hasUnflushedWrites = false
+        writer.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+        // A client that does not read never takes the close frame; stop waiting for it.
+        eventLoop.scheduleTask(in: grace) {
+            channel.close(promise: nil)
+        }
+        return channel.closeFuture
+    }
+
+    /// How long a closing connection may take to receive its close frame.
+    static let closeGrace = TimeAmount.seconds(1)
+
+    func leaveAllGroups() {
+        for group in groups {
+            subscriptions?.remove(self, from: group)
+        }
+        groups.removeAll()
+    }
+}
