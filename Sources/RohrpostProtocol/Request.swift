@@ -45,14 +45,14 @@ extension Request {
     ///
     /// - Throws: ``MalformedMessage``, whose ``MalformedMessage/reply`` is the answer.
     public init(parsing bytes: UnsafeRawBufferPointer) throws(MalformedMessage) {
-        guard !bytes.isEmpty else { throw .empty }
-        let message: JSONValue
-        do {
-            message = try JSONValue(parsing: bytes)
-        } catch {
-            throw .invalidJSON(error)
+        let parsed = bytes.withMemoryRebound(to: UInt8.self) { buffer -> Result<Request, MalformedMessage> in
+            do throws(MalformedMessage) {
+                return .success(try Request(parsing: buffer))
+            } catch {
+                return .failure(error)
+            }
         }
-        try self.init(message: message)
+        self = try parsed.get()
     }
 
     /// Reads a request from an already parsed message.

@@ -33,8 +33,8 @@ struct Chromium {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let domFile = scratch.appendingPathComponent("dom.html")
         let logFile = scratch.appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: domFile.path, contents: nil)
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: domFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

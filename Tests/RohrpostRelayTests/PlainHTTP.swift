@@ -17,21 +17,10 @@ struct PlainHTTP {
     /// `GET path` on 127.0.0.1:`port`.
     static func get(_ path: String, port: Int) async throws -> Response {
         try await onDedicatedThread(name: "test-http") {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw LiveRelayError("socket() failed: errno \(errno)") }
+            let fd = try StalledSocket.rawConnection(port: port)
             defer { close(fd) }
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard connected == 0 else { throw LiveRelayError("cannot connect to 127.0.0.1:\(port): errno \(errno)") }
             let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
             guard write(fd, request, request.count) == request.count else { throw LiveRelayError("write failed") }
             var received: [UInt8] = []
