@@ -41,9 +41,11 @@ final class LoopSubscriptions {
 
     /// Removes `connection` from `group`, dropping the group when it empties.
     func remove(_ connection: RohrpostConnectionHandler, from group: String) {
-        guard var connections = members[group] else { return }
-        if connections.removeValue(forKey: ObjectIdentifier(connection)) != nil { subscriptionCount -= 1 }
-        members[group] = connections.isEmpty ? nil : connections
+        // In place: a copy of a large group's members per removal would make closing many
+        // clients quadratic.
+        guard members[group]?.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+        subscriptionCount -= 1
+        if members[group]?.isEmpty == true { members[group] = nil }
     }
 
     /// Groups with at least one member on this loop.
