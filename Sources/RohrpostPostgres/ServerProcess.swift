@@ -1,12 +1,12 @@
 import Foundation
 
-/// Runs PostgreSQL's programs, as the `postgres` OS user when this process is root
-/// (PostgreSQL refuses to run as root).
+/// Runs programs (PostgreSQL's, and the relay itself in the load generator), as the
+/// `postgres` OS user when asked and this process is root (PostgreSQL refuses to run as root).
 ///
 /// Spawned with `posix_spawn` rather than Foundation's `Process`: that one learns of a
 /// child's end through a descriptor the child inherits, which the server that `pg_ctl start`
 /// leaves behind keeps open, so `waitUntilExit()` would never return.
-enum ServerProcess {
+public enum ServerProcess {
     /// `runuser -u postgres --` when we are root.
     static var asServerUser: [String] {
         geteuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []
@@ -14,7 +14,7 @@ enum ServerProcess {
 
     /// Runs `argv` to its end and returns what it printed; throws with that output on failure.
     @discardableResult
-    static func run(_ argv: [String]) throws -> String {
+    public static func run(_ argv: [String]) throws -> String {
         let outputPath = NSTemporaryDirectory() + "rohrpost-process-\(UInt64.random(in: .min ... .max)).log"
         defer { unlink(outputPath) }
         let pid = try spawn(argv, output: outputPath)
@@ -32,7 +32,7 @@ enum ServerProcess {
     /// Starts `argv` with stdin from /dev/null, stdout and stderr to `output`, and no other
     /// descriptor of ours; returns its process id without waiting.
     @discardableResult
-    static func spawn(_ argv: [String], output: String = "/dev/null") throws -> pid_t {
+    public static func spawn(_ argv: [String], output: String = "/dev/null") throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,4 +1,5 @@
 import Foundation
+import RohrpostPostgres
 
 /// A program this tool started: the relay or the frame blaster. Stopped by its process id.
 final class ChildProcess: Sendable {
@@ -17,30 +18,12 @@ final class ChildProcess: Sendable {
 
     /// Starts `argv` with stdout and stderr going to `logFile`.
     static func start(_ argv: [String], logFile: String) throws -> ChildProcess {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let arguments = argv.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        var pid = pid_t()
-        let error = posix_spawn(&pid, argv[0], &actions, nil, arguments, environ)
-        guard error == 0 else { throw BenchError("cannot start \(argv[0]): \(String(cString: strerror(error)))") }
-        return ChildProcess(pid: pid, logFile: logFile)
+        ChildProcess(pid: try ServerProcess.spawn(argv, output: logFile), logFile: logFile)
     }
 
     /// Runs `argv` to its end; throws with its output when it fails.
     static func run(_ argv: [String]) throws {
-        let log = NSTemporaryDirectory() + "rohrpost-bench-\(UInt32.random(in: 0 ... .max)).log"
-        defer { unlink(log) }
-        let child = try start(argv, logFile: log)
-        let status = child.wait()
-        guard status == 0 else {
-            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw BenchError("\(argv.joined(separator: " ")) failed: \(output)")
-        }
+        try ServerProcess.run(argv)
     }
 
     /// Waits for the end; returns the exit status (the raw wait status when killed).
