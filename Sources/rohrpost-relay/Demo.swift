@@ -25,9 +25,6 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let logger = try common.bootstrapLogging()
         let serverConfiguration = try server.configuration()
-        let journalConfiguration = try journal.configuration()
-        let shutdownGrace = try server.shutdownGracePeriod()
-        let sqlHandlersSchema = try server.sqlHandlersSchema()
         let writesPerSecond = try OptionEnvironment().value(writesPerSecond, "writes-per-second") ?? 2
         guard writesPerSecond >= 0 else { throw OptionEnvironment().invalid("writes-per-second", "must not be negative") }
         let explicitURL = try common.explicitDatabaseURL()
@@ -50,20 +47,13 @@ struct Demo: AsyncParsableCommand {
         try await database.migrate(logger: logger)
         try await DemoTable(database: database).install()
 
-        var configuration = RelayConfiguration(
-            databaseURL: databaseURL, server: serverConfiguration, journal: journalConfiguration)
-        configuration.metrics = bootstrapMetrics()
-        configuration.accessPolicy = access.policy
-        configuration.sqlHandlersSchema = sqlHandlersSchema
-        configuration.shutdownGrace = shutdownGrace
-        configuration.livePage = livePage
-        let relay = Relay(configuration: configuration, logger: logger)
-        let queueSampler = NotificationQueueSampler(connectionString: databaseURL, logger: logger)
+        let assembly = try RelayAssembly(
+            databaseURL: databaseURL, server: server, journal: journal, access: access, livePage: livePage, logger: logger)
+        let relay = assembly.relay
         let writer = DemoWriter(database: database, writesPerSecond: writesPerSecond, logger: logger)
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: relay), .init(service: queueSampler), .init(service: writer, successTerminationBehavior: .ignore)]
-                    + access.services,
+                services: assembly.services + [.init(service: writer, successTerminationBehavior: .ignore)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -22,32 +22,19 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try common.bootstrapLogging()
-        let serverConfiguration = try server.configuration()
         let databaseURL = try common.resolvedDatabaseURL()
-        let journalConfiguration = try journal.configuration()
-        let shutdownGrace = try server.shutdownGracePeriod()
-        let sqlHandlersSchema = try server.sqlHandlersSchema()
         let access = try await auth.setUp(databaseURL: databaseURL, openByDefault: false, logger: logger)
         defer { access.pool?.shutdown() }
+        let assembly = try RelayAssembly(
+            databaseURL: databaseURL, server: server, journal: journal, access: access,
+            livePage: try OptionEnvironment().isOn(livePage, "live-page"), logger: logger)
         if try OptionEnvironment().isOn(migrate, "migrate") {
             try await Database(connectionString: databaseURL).migrate(logger: logger)
         }
-        var configuration = RelayConfiguration(
-            databaseURL: databaseURL, server: serverConfiguration, journal: journalConfiguration)
-        configuration.metrics = bootstrapMetrics()
-        configuration.accessPolicy = access.policy
-        configuration.sqlHandlersSchema = sqlHandlersSchema
-        configuration.shutdownGrace = shutdownGrace
-        configuration.livePage = try OptionEnvironment().isOn(livePage, "live-page")
-        let relay = Relay(configuration: configuration, logger: logger)
-        let queueSampler = NotificationQueueSampler(connectionString: databaseURL, logger: logger)
         var group = ServiceGroupConfiguration(
-            services: [.init(service: relay), .init(service: queueSampler)] + access.services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
+            services: assembly.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The relay keeps to the grace itself; past it (and a margin), whatever still runs is cancelled.
-        group.maximumGracefulShutdownDuration = shutdownGrace + .seconds(5)
-        let services = ServiceGroup(configuration: group)
-        try await services.run()
+        group.maximumGracefulShutdownDuration = assembly.shutdownGrace + .seconds(5)
+        try await ServiceGroup(configuration: group).run()
     }
 }
