@@ -75,18 +75,7 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
         _ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ text: String, withBody: Bool,
         contentType: String = "text/plain; charset=utf-8", extraHeaders: [(String, String)] = []
     ) {
-        var headers = HTTPHeaders(extraHeaders)
-        headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Content-Length", value: String(text.utf8.count))
-        headers.add(name: "Cache-Control", value: "no-store")
-        headers.add(name: "Connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        if withBody {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
-        }
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            channel.close(promise: nil)
-        }
+        PlainHTTPResponse(status: status, text: text, contentType: contentType, extraHeaders: extraHeaders)
+            .send(on: context, withBody: withBody)
     }
 }
