@@ -27,7 +27,11 @@ import Testing
             #expect(PrometheusText.value(of: "rohrpost_clients_connected", in: after) == 1)
             #expect(PrometheusText.value(of: "rohrpost_subscriptions", in: after) == 1)
             #expect(PrometheusText.value(of: "rohrpost_groups", in: after) == 1)
-            #expect((PrometheusText.value(of: "rohrpost_last_event_age_seconds", in: after) ?? -1) >= 0)
+            let age = try #require(PrometheusText.value(of: "rohrpost_last_event_age_seconds", in: after))
+            #expect(age < 2, "the event just arrived")
+            try await Task.sleep(for: .milliseconds(1_100))
+            let later = try #require(PrometheusText.value(of: "rohrpost_last_event_age_seconds", in: try await scrape(live)))
+            #expect(later >= age + 1, "the age grows while no event comes")
             #expect(PrometheusText.value(of: #"rohrpost_clients_closed_total{reason="slow"}"#, in: after) == 0)
             #expect(PrometheusText.value(of: "rohrpost_commit_to_send_seconds_count", in: after) == 1,
                     "the commit-to-send histogram saw the event")
