@@ -31,7 +31,8 @@ public final class Relay: Service, Sendable {
         self.logger = logger
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.server.eventLoopThreads)
         let metrics = RelayMetrics(factory: configuration.metrics.factory ?? MetricsSystem.factory)
-        let fanOut = FanOut(group: eventLoops, metrics: metrics.server)
+        // Subscribes wait until the LISTEN connection has fixed its first position.
+        let fanOut = FanOut(group: eventLoops, metrics: metrics.server, startsLive: false)
         self.eventLoops = eventLoops
         self.fanOut = fanOut
         self.serving = eventLoops.next().makePromise(of: SocketAddress.self)
@@ -43,7 +44,10 @@ public final class Relay: Service, Sendable {
         let encoder = EventEncoder()
         let listener = Listener(
             configuration: configuration.listener, logger: logger,
-            statusChanged: { metrics.listenerStatusChanged($0) }
+            statusChanged: { status in
+                metrics.listenerStatusChanged(status)
+                if status == .listening { fanOut.streamStarted() }
+            }
         ) { entries in
             metrics.received(entries)
             fanOut.publish(encoder.frames(for: entries))

@@ -6,9 +6,15 @@ public final class FanOut: Sendable {
     private let tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>]
     /// The server's counters; deliveries and connections count into them.
     let metrics: ServerMetrics
+    /// Subscribes wait here until the stream of published messages has started.
+    let liveStream: LiveStreamStart
 
     /// Creates one subscription table per loop of `group`, counting into `metrics`.
-    public init(group: any EventLoopGroup, metrics: ServerMetrics = ServerMetrics()) {
+    ///
+    /// - Parameter startsLive: false when the publisher fixes its first position later
+    ///   (a LISTEN connection that has yet to connect): subscribes are then confirmed only
+    ///   after `streamStarted()`, so none misses an event committed after its reply.
+    public init(group: any EventLoopGroup, metrics: ServerMetrics = ServerMetrics(), startsLive: Bool = true) {
         var tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>] = [:]
         for loop in group.makeIterator() {
             tables[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
@@ -16,6 +22,13 @@ public final class FanOut: Sendable {
         }
         self.tables = tables
         self.metrics = metrics
+        self.liveStream = LiveStreamStart(started: startsLive)
+    }
+
+    /// Tells the fan-out that every message committed from now on will be published;
+    /// subscribes that waited for this go ahead.
+    public func streamStarted() {
+        liveStream.markStarted()
     }
 
     /// Sends `messages`, in order, to the subscribers of their groups.

@@ -164,11 +164,14 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
             }
             let handler = NIOLoopBound(self, eventLoop: eventLoop)
             let eventLoop = eventLoop
-            shared.accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT) { decision in
-                if eventLoop.inEventLoop {
-                    handler.value.subscribe(group, since: since, request: request, decision: decision)
-                } else {
-                    eventLoop.execute { handler.value.subscribe(group, since: since, request: request, decision: decision) }
+            let accessPolicy = shared.accessPolicy
+            shared.fanOut.liveStream.whenStarted {
+                accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT) { decision in
+                    if eventLoop.inEventLoop {
+                        handler.value.subscribe(group, since: since, request: request, decision: decision)
+                    } else {
+                        eventLoop.execute { handler.value.subscribe(group, since: since, request: request, decision: decision) }
+                    }
                 }
             }
         case .unsubscribe(let group):
