@@ -55,6 +55,30 @@ import Testing
         #expect(try database.query("SELECT count(*) FROM rohrpost.journal") == [["0"]])
     }
 
+    /// Reading the newest events must cost what they are, not the size of the journal: the
+    /// reads never scan the journal table, whatever the planner's statistics say.
+    @Test func journalReadsFindTheirEventsByKeyWithoutScanningTheJournal() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("SELECT rohrpost.watch('items')")
+        for first in stride(from: 1, through: 20_000, by: 2) {  // many small commits, no ANALYZE
+            if first % 2_000 == 1 { try database.execute("BEGIN") }
+            try database.execute("INSERT INTO items VALUES (\(first), 'x'), (\(first + 1), 'y')")
+            if first % 2_000 == 1_999 { try database.execute("COMMIT") }
+        }
+        for first in stride(from: 20_001, through: 22_000, by: 2) {
+            try database.execute("INSERT INTO items VALUES (\(first), 'x'), (\(first + 1), 'y')")
+        }
+        try database.execute("BEGIN")
+        let newest = try database.query("SELECT position, object->>'id' FROM rohrpost.read_events(21990, 1000)")
+        let groupBacklog = try database.query("SELECT position FROM rohrpost.read_group_events('items-21999', 21000, 10)")
+        let scans = try database.query("SELECT pg_stat_get_xact_numscans('rohrpost.journal'::regclass)")
+        try database.execute("COMMIT")
+        #expect(newest.map { $0[0] } == (21_991...22_000).map { String($0) })
+        #expect(newest.map { $0[1] } == (21_991...22_000).map { String($0) })
+        #expect(groupBacklog == [["21999"]])
+        #expect(scans == [["0"]], "sequential scans of rohrpost.journal while reading")
+    }
+
     @Test func readEventsReturnsPagesOfMaxCountInPositionOrderWithoutGaps() async throws {
         let database = try await migratedDatabase()
         try database.execute("SELECT rohrpost.watch('items')")
