@@ -14,10 +14,12 @@ struct EmbedSQL: BuildToolPlugin {
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations.swift")
         return [
             .buildCommand(
-                displayName: "Embedding \(files.count) SQL migrations",
+                displayName: "Embedding the SQL migrations of sql/",
                 executable: try context.tool(named: "EmbedSQLTool").url,
-                arguments: [output.path()] + files.map { $0.path() },
-                inputFiles: files,
+                // The folder itself is an input too, so that adding a migration re-runs
+                // the tool (which lists the folder) without a change to the package.
+                arguments: [output.path(), sqlDirectory.path()],
+                inputFiles: files + [sqlDirectory],
                 outputFiles: [output]
             )
         ]
