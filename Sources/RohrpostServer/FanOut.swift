@@ -14,11 +14,17 @@ public final class FanOut: Sendable {
     /// - Parameter startsLive: false when the publisher fixes its first position later
     ///   (a LISTEN connection that has yet to connect): subscribes are then confirmed only
     ///   after `streamStarted()`, so none misses an event committed after its reply.
-    public init(group: any EventLoopGroup, metrics: ServerMetrics = ServerMetrics(), startsLive: Bool = true) {
+    public convenience init(group: any EventLoopGroup, metrics: ServerMetrics = ServerMetrics(), startsLive: Bool = true) {
+        self.init(group: group, metrics: metrics, startsLive: startsLive, writesPerSlice: 512)
+    }
+
+    /// As above, with `writesPerSlice` frames written per loop before it reads its sockets
+    /// again (see `LoopSubscriptions`).
+    init(group: any EventLoopGroup, metrics: ServerMetrics, startsLive: Bool, writesPerSlice: Int) {
         var tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>] = [:]
         for loop in group.makeIterator() {
             tables[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
-                LoopSubscriptions(metrics: metrics), eventLoop: loop)
+                LoopSubscriptions(eventLoop: loop, metrics: metrics, writesPerSlice: writesPerSlice), eventLoop: loop)
         }
         self.tables = tables
         self.metrics = metrics

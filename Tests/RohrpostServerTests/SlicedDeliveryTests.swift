@@ -1,0 +1,88 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import RohrpostServer
+import RohrpostProtocol
+
+/// A large fan-out is written in slices with the loop free to read in between; the slices
+/// must never change what each subscriber receives or its order.
+@Suite struct SlicedDeliveryTests {
+    private let subscribe = #"{"id":1,"type":"subscribe","data":{"type":"collection","id":5}}"#
+    private let subscribed = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"collection-5"}}"#)
+
+    /// Connections on one embedded loop whose fan-out writes `writesPerSlice` frames a slice.
+    private func subscribers(_ count: Int, writesPerSlice: Int) throws -> (EmbeddedEventLoop, FanOut, [EmbeddedConnection]) {
+        let loop = EmbeddedEventLoop()
+        let fanOut = FanOut(group: loop, metrics: ServerMetrics(), startsLive: true, writesPerSlice: writesPerSlice)
+        let connections = try (0..<count).map { _ in try EmbeddedConnection(fanOut: fanOut, loop: loop) }
+        for connection in connections {
+            try connection.send(text: subscribe)
+            #expect(try connection.received() == [subscribed])
+        }
+        return (loop, fanOut, connections)
+    }
+
+    private func publish(_ texts: [String], through fanOut: FanOut, on loop: EmbeddedEventLoop) {
+        fanOut.publish(texts.enumerated().map { index, text in
+            GroupMessage(group: "collection-5", frame: OutboundFrame.text(Array(text.utf8), allocator: .init()), position: Int64(index + 1))
+        })
+        loop.run()
+    }
+
+    /// Lets every pending slice run.
+    private func finishSlices(on loop: EmbeddedEventLoop) {
+        for _ in 0..<100 { loop.advanceTime(by: LoopSubscriptions.pauseBetweenSlices) }
+    }
+
+    @Test func aFanOutLargerThanASliceStopsAfterItAndFinishesAfterThePause() throws {
+        let (loop, fanOut, connections) = try subscribers(5, writesPerSlice: 2)
+        publish(["first", "second"], through: fanOut, on: loop)
+        #expect(try connections.map { try $0.received().count } == [1, 1, 0, 0, 0], "one slice of two writes")
+        finishSlices(on: loop)
+        let rest = try connections.map { try $0.received() }
+        #expect(rest == [[.text("second")], [.text("second")]] + Array(repeating: [.text("first"), .text("second")], count: 3))
+    }
+
+    @Test func aPingBetweenSlicesIsAnsweredBeforeTheFanOutEnds() throws {
+        let (loop, fanOut, connections) = try subscribers(4, writesPerSlice: 2)
+        publish(["event"], through: fanOut, on: loop)
+        try connections[3].send(text: #"{"id":9,"type":"ping"}"#)
+        #expect(try connections[3].received() == [.text(#"{"id":9,"type":"pong"}"#)])
+        finishSlices(on: loop)
+        #expect(try connections[3].received() == [.text("event")])
+    }
+
+    @Test func laterPublishesWaitForTheSlicedOneSoEveryoneKeepsTheOrder() throws {
+        let (loop, fanOut, connections) = try subscribers(3, writesPerSlice: 1)
+        publish(["a"], through: fanOut, on: loop)
+        publish(["b"], through: fanOut, on: loop)
+        publish(["c"], through: fanOut, on: loop)
+        finishSlices(on: loop)
+        for connection in connections {
+            #expect(try connection.received() == [.text("a"), .text("b"), .text("c")])
+        }
+    }
+
+    @Test func membersWhoLeaveOrCloseMidFanOutDoNotStopTheOthers() throws {
+        let (loop, fanOut, connections) = try subscribers(6, writesPerSlice: 2)
+        publish(["a", "b"], through: fanOut, on: loop)
+        try connections[2].send(text: #"{"id":2,"type":"unsubscribe","data":{"type":"collection","id":5}}"#)
+        _ = try connections[2].received()
+        try connections[3].channel.close().wait()
+        finishSlices(on: loop)
+        #expect(try connections[5].received() == [.text("a"), .text("b")])
+        #expect(try connections[4].received() == [.text("a"), .text("b")])
+        #expect(try connections[2].received() == [], "left the group before its turn")
+    }
+
+    @Test func aMemberWhoJoinsMidFanOutGetsTheMessagesWhoseTurnComesAfter() throws {
+        let (loop, fanOut, connections) = try subscribers(3, writesPerSlice: 2)
+        let late = try EmbeddedConnection(fanOut: fanOut, loop: loop)
+        publish(["a", "b"], through: fanOut, on: loop)  // slice 1: "a" to the first two
+        try late.send(text: subscribe)
+        finishSlices(on: loop)
+        #expect(try late.received() == [subscribed, .text("b")])
+        #expect(try connections[2].received() == [.text("a"), .text("b")])
+    }
+}
