@@ -15,16 +15,16 @@ public final class FanOut: Sendable {
     ///   (a LISTEN connection that has yet to connect): subscribes are then confirmed only
     ///   after `streamStarted()`, so none misses an event committed after its reply.
     public convenience init(group: any EventLoopGroup, metrics: ServerMetrics = ServerMetrics(), startsLive: Bool = true) {
-        self.init(group: group, metrics: metrics, startsLive: startsLive, writesPerSlice: 512)
+        self.init(group: group, metrics: metrics, startsLive: startsLive, flushesPerSlice: 512)
     }
 
-    /// As above, with `writesPerSlice` frames written per loop before it reads its sockets
-    /// again (see `LoopSubscriptions`).
-    init(group: any EventLoopGroup, metrics: ServerMetrics, startsLive: Bool, writesPerSlice: Int) {
+    /// As above, with `flushesPerSlice` connections flushed per loop before it reads its
+    /// sockets again (see `LoopSubscriptions`).
+    init(group: any EventLoopGroup, metrics: ServerMetrics, startsLive: Bool, flushesPerSlice: Int) {
         var tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>] = [:]
         for loop in group.makeIterator() {
             tables[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
-                LoopSubscriptions(eventLoop: loop, metrics: metrics, writesPerSlice: writesPerSlice), eventLoop: loop)
+                LoopSubscriptions(eventLoop: loop, metrics: metrics, flushesPerSlice: flushesPerSlice), eventLoop: loop)
         }
         self.tables = tables
         self.metrics = metrics

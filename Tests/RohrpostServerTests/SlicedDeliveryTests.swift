@@ -5,16 +5,17 @@ import Testing
 @testable import RohrpostServer
 import RohrpostProtocol
 
-/// A large fan-out is written in slices with the loop free to read in between; the slices
+/// A large fan-out is flushed in slices with the loop free to read in between; the slices
 /// must never change what each subscriber receives or its order.
 @Suite struct SlicedDeliveryTests {
     private let subscribe = #"{"id":1,"type":"subscribe","data":{"type":"collection","id":5}}"#
     private let subscribed = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"collection-5"}}"#)
 
-    /// Connections on one embedded loop whose fan-out writes `writesPerSlice` frames a slice.
-    private func subscribers(_ count: Int, writesPerSlice: Int) throws -> (EmbeddedEventLoop, FanOut, [EmbeddedConnection]) {
+    /// Subscribed connections on one embedded loop whose fan-out flushes `flushesPerSlice`
+    /// connections a slice.
+    private func subscribers(_ count: Int, flushesPerSlice: Int) throws -> (EmbeddedEventLoop, FanOut, [EmbeddedConnection]) {
         let loop = EmbeddedEventLoop()
-        let fanOut = FanOut(group: loop, metrics: ServerMetrics(), startsLive: true, writesPerSlice: writesPerSlice)
+        let fanOut = FanOut(group: loop, metrics: ServerMetrics(), startsLive: true, flushesPerSlice: flushesPerSlice)
         let connections = try (0..<count).map { _ in try EmbeddedConnection(fanOut: fanOut, loop: loop) }
         for connection in connections {
             try connection.send(text: subscribe)
@@ -36,27 +37,30 @@ import RohrpostProtocol
     }
 
     @Test func aFanOutLargerThanASliceStopsAfterItAndFinishesAfterThePause() throws {
-        let (loop, fanOut, connections) = try subscribers(5, writesPerSlice: 2)
+        let (loop, fanOut, connections) = try subscribers(5, flushesPerSlice: 2)
         publish(["first", "second"], through: fanOut, on: loop)
-        #expect(try connections.map { try $0.received().count } == [1, 1, 0, 0, 0], "one slice of two writes")
+        #expect(try connections.map { try $0.received().count } == [2, 2, 0, 0, 0], "one slice: two connections flushed")
         finishSlices(on: loop)
-        let rest = try connections.map { try $0.received() }
-        #expect(rest == [[.text("second")], [.text("second")]] + Array(repeating: [.text("first"), .text("second")], count: 3))
+        #expect(try connections.map { try $0.received() } == [[], []] + Array(repeating: [.text("first"), .text("second")], count: 3))
     }
 
     @Test func aPingBetweenSlicesIsAnsweredBeforeTheFanOutEnds() throws {
-        let (loop, fanOut, connections) = try subscribers(4, writesPerSlice: 2)
+        let (loop, fanOut, connections) = try subscribers(4, flushesPerSlice: 1)
         publish(["event"], through: fanOut, on: loop)
         try connections[3].send(text: #"{"id":9,"type":"ping"}"#)
-        #expect(try connections[3].received() == [.text(#"{"id":9,"type":"pong"}"#)])
+        #expect(try connections[3].received() == [.text("event"), .text(#"{"id":9,"type":"pong"}"#)],
+                "the pong goes out behind the frame already queued for it")
+        #expect(try connections[2].received() == [], "while the fan-out to the others is still under way")
         finishSlices(on: loop)
-        #expect(try connections[3].received() == [.text("event")])
+        #expect(try connections[2].received() == [.text("event")])
+        #expect(try connections[3].received() == [])
     }
 
-    @Test func laterPublishesWaitForTheSlicedOneSoEveryoneKeepsTheOrder() throws {
-        let (loop, fanOut, connections) = try subscribers(3, writesPerSlice: 1)
+    @Test func laterPublishesQueueBehindTheEarlierOnesSoEveryoneKeepsTheOrder() throws {
+        let (loop, fanOut, connections) = try subscribers(3, flushesPerSlice: 1)
         publish(["a"], through: fanOut, on: loop)
         publish(["b"], through: fanOut, on: loop)
+        loop.advanceTime(by: LoopSubscriptions.pauseBetweenSlices)
         publish(["c"], through: fanOut, on: loop)
         finishSlices(on: loop)
         for connection in connections {
@@ -65,24 +69,28 @@ import RohrpostProtocol
     }
 
     @Test func membersWhoLeaveOrCloseMidFanOutDoNotStopTheOthers() throws {
-        let (loop, fanOut, connections) = try subscribers(6, writesPerSlice: 2)
+        let (loop, fanOut, connections) = try subscribers(6, flushesPerSlice: 2)
         publish(["a", "b"], through: fanOut, on: loop)
         try connections[2].send(text: #"{"id":2,"type":"unsubscribe","data":{"type":"collection","id":5}}"#)
-        _ = try connections[2].received()
+        let unsubscribed = SentFrame.text(#"{"id":2,"type":"unsubscribe","data":{"group":"collection-5"}}"#)
+        #expect(try connections[2].received() == [.text("a"), .text("b"), unsubscribed], "queued before the unsubscribe")
         try connections[3].channel.close().wait()
         finishSlices(on: loop)
-        #expect(try connections[5].received() == [.text("a"), .text("b")])
         #expect(try connections[4].received() == [.text("a"), .text("b")])
-        #expect(try connections[2].received() == [], "left the group before its turn")
+        #expect(try connections[5].received() == [.text("a"), .text("b")])
+        publish(["c"], through: fanOut, on: loop)
+        finishSlices(on: loop)
+        #expect(try connections[2].received() == [], "left the group")
+        #expect(try connections[5].received() == [.text("c")])
     }
 
-    @Test func aMemberWhoJoinsMidFanOutGetsTheMessagesWhoseTurnComesAfter() throws {
-        let (loop, fanOut, connections) = try subscribers(3, writesPerSlice: 2)
+    @Test func aMemberWhoJoinsMidFanOutGetsOnlyWhatIsPublishedAfter() throws {
+        let (loop, fanOut, _) = try subscribers(3, flushesPerSlice: 1)
         let late = try EmbeddedConnection(fanOut: fanOut, loop: loop)
-        publish(["a", "b"], through: fanOut, on: loop)  // slice 1: "a" to the first two
+        publish(["a"], through: fanOut, on: loop)
         try late.send(text: subscribe)
+        publish(["b"], through: fanOut, on: loop)
         finishSlices(on: loop)
         #expect(try late.received() == [subscribed, .text("b")])
-        #expect(try connections[2].received() == [.text("a"), .text("b")])
     }
 }
