@@ -88,6 +88,7 @@ let package = Package(
             name: "rohrpost-relay",
             dependencies: [
                 "RohrpostRelay",
+                "RohrpostServer",
                 "RohrpostAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,6 +103,7 @@ let package = Package(
             name: "rohrpost-bench",
             dependencies: [
                 "RohrpostPostgres",
+                "RohrpostServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RohrpostServer
 
 /// `rohrpost-bench blaster`: the frame blaster as a process of its own (so the clients and
 /// the server each have a whole process's open-file limit, as with the relay). Prints
@@ -13,7 +14,7 @@ struct BlasterCommand: AsyncParsableCommand {
     var port = 0
 
     func run() async throws {
-        FileLimit.raiseToHardLimit()
+        _ = OpenFileLimit.raiseToHardLimit()
         let server = BlasterServer()
         let bound = try await server.start(port: port)
         print("port \(bound)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOCore
+import RohrpostServer
 
 /// `rohrpost-bench run`: one scenario, printed as a table and one JSON line per step.
 struct RunCommand: AsyncParsableCommand {
@@ -40,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads of the clients. Defaults to the number of cores.") var clientThreads: Int?
 
     func run() async throws {
-        let limit = FileLimit.raiseToHardLimit()
+        let limit = OpenFileLimit.raiseToHardLimit()?.current ?? 0
         let scenario = try resolvedScenario()
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let setup = ScenarioRunner.Setup(
