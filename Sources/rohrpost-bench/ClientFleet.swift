@@ -2,26 +2,50 @@ import NIOCore
 import NIOPosix
 
 /// N WebSocket clients, each subscribed to one group, spread over loopback source
-/// addresses and over this process's event loops.
-final class ClientFleet: Sendable {
+/// addresses and over this process's event loops: all the clients of a run, or one shard
+/// of them (see `ShardedClients`).
+final class ClientFleet: Clients {
     /// How the clients are made.
-    struct Plan: Sendable {
+    struct Plan: Sendable, Codable {
         var host = "127.0.0.1"
         var port: Int
         var path = "/ws/rohrpost/"
+        /// Clients of this fleet: numbers `firstIndex ..< firstIndex + clients` of the run's
+        /// `totalClients`. The number decides a client's group, source address, and whether
+        /// it pings or stalls, so a run split into shards behaves as one.
         var clients: Int
+        var firstIndex = 0
+        var totalClients: Int
         var groups: Int
         /// Source addresses 127.0.0.1 ... 127.0.0.<sources>, round robin.
         var sources = 8
-        /// The last `stalled` clients stop reading once subscribed (when told to).
+        /// The last `stalled` clients of the run stop reading once subscribed (when told to).
         var stalled = 0
         /// SO_RCVBUF of the stalled clients, set before connecting; nil: the system default.
         var stalledReceiveBuffer: Int? = nil
-        /// The first `pingers` clients ping every `pingInterval`.
+        /// The first `pingers` clients of the run ping every `pingIntervalMilliseconds`.
         var pingers = 0
-        var pingInterval = TimeAmount.milliseconds(200)
+        var pingIntervalMilliseconds: Int64 = 200
         /// Connections being opened at once.
         var concurrentConnects = 256
+
+        init(port: Int, clients: Int, groups: Int) {
+            self.port = port
+            self.clients = clients
+            self.totalClients = clients
+            self.groups = groups
+        }
+
+        /// The plan of the clients `range` (run-wide numbers) of this one.
+        func shard(_ range: Range<Int>) -> Plan {
+            var shard = self
+            shard.firstIndex = range.lowerBound
+            shard.clients = range.count
+            return shard
+        }
+
+        /// Run-wide numbers of this fleet's clients.
+        var indices: Range<Int> { firstIndex..<(firstIndex + clients) }
     }
 
     private let eventLoops: MultiThreadedEventLoopGroup
@@ -52,9 +76,9 @@ final class ClientFleet: Sendable {
         var channels: [any Channel] = []
         channels.reserveCapacity(plan.clients)
         do {
-            var next = 0
-            while next < plan.clients {
-                let batch = next..<min(plan.clients, next + plan.concurrentConnects)
+            var next = plan.indices.lowerBound
+            while next < plan.indices.upperBound {
+                let batch = next..<min(plan.indices.upperBound, next + plan.concurrentConnects)
                 let futures = batch.map { index in
                     connectOne(index: index, plan: plan, request: request, loop: eventLoops.next(), boxes: boxes)
                 }
@@ -64,17 +88,20 @@ final class ClientFleet: Sendable {
         } catch {
             for channel in channels { channel.close(promise: nil) }
             try? await eventLoops.shutdownGracefully()
-            throw BenchError("connecting client \(channels.count + 1) of \(plan.clients) to ws://\(plan.host):\(plan.port)\(plan.path) failed: \(error)")
+            throw BenchError("connecting client \(plan.firstIndex + channels.count + 1) of \(plan.totalClients) to ws://\(plan.host):\(plan.port)\(plan.path) failed: \(error)")
         }
-        let pingTasks = channels.prefix(plan.pingers).map { channel in
-            channel.eventLoop.scheduleRepeatedTask(initialDelay: plan.pingInterval, delay: plan.pingInterval) { _ in
+        let pingers = max(0, min(plan.clients, plan.pingers - plan.firstIndex))
+        let pingInterval = TimeAmount.milliseconds(plan.pingIntervalMilliseconds)
+        let pingTasks = channels.prefix(pingers).map { channel in
+            channel.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in
                 let frame = ClientFrames.text(ClientFrames.ping(sentAtMicros: wallClockMicros()), allocator: channel.allocator)
                 channel.writeAndFlush(frame, promise: nil)
             }
         }
+        let stalled = max(0, min(plan.clients, plan.indices.upperBound - (plan.totalClients - plan.stalled)))
         return ClientFleet(
             eventLoops: eventLoops, loops: Array(boxes.values), channels: channels,
-            stalledChannels: Array(channels.suffix(plan.stalled)), pingTasks: pingTasks)
+            stalledChannels: Array(channels.suffix(stalled)), pingTasks: pingTasks)
     }
 
     private static func connectOne(
@@ -83,7 +110,7 @@ final class ClientFleet: Sendable {
         let ready = loop.makePromise(of: Void.self)
         let box = boxes[ObjectIdentifier(loop)]!
         let group = index % max(1, plan.groups)
-        let isStalled = index >= plan.clients - plan.stalled
+        let isStalled = index >= plan.totalClients - plan.stalled
         let source: SocketAddress
         do {
             source = try SocketAddress(ipAddress: "127.0.0.\(1 + index % max(1, plan.sources))", port: 0)
@@ -128,25 +155,6 @@ final class ClientFleet: Sendable {
             total.merge(try await box.eventLoop.submit { box.value.tally(expected: expected) }.get())
         }
         return total
-    }
-
-    /// Waits until every reading client has all it should, or `timeout` seconds passed
-    /// with nothing new arriving; returns the step's counts.
-    func drain(expected: [Int], timeout: Double) async throws -> StepTally {
-        var tally = try await self.tally(expected: expected)
-        var lastReceived = tally.received
-        var quietSince = monotonicSeconds()
-        for _ in 0..<100_000 where tally.missing > 0 {
-            try await Task.sleep(for: .milliseconds(100))
-            tally = try await self.tally(expected: expected)
-            if tally.received != lastReceived {
-                lastReceived = tally.received
-                quietSince = monotonicSeconds()
-            } else if monotonicSeconds() - quietSince > timeout {
-                break
-            }
-        }
-        return tally
     }
 
     /// Clears the counters for the next step.

@@ -58,7 +58,7 @@ final class LoopStats {
 }
 
 /// One step's counts over all clients, summed from every loop.
-struct StepTally: Sendable {
+struct StepTally: Sendable, Codable {
     var clients = 0
     var expected = 0
     var received = 0

@@ -39,6 +39,8 @@ struct RunCommand: AsyncParsableCommand {
     var relayBinary: String?
     @Option(help: "--max-pending-bytes for a relay this tool starts. Defaults to the scenario's (the relay's own default unless set).") var maxPendingBytes: Int?
     @Option(help: "Event loop threads of the clients. Defaults to the number of cores.") var clientThreads: Int?
+    @Option(help: "Clients per process; more are split over child processes. Defaults to the open-file limit less 1,000.")
+    var clientsPerProcess: Int?
 
     func run() async throws {
         let limit = OpenFileLimit.raiseToHardLimit()?.current ?? 0
@@ -50,7 +52,8 @@ struct RunCommand: AsyncParsableCommand {
             databaseURL: databaseURL,
             attachPort: try relay.map(Self.port(of:)),
             maxPendingBytes: scenario.maxPendingBytes,
-            clientThreads: clientThreads ?? System.coreCount)
+            clientThreads: clientThreads ?? System.coreCount,
+            clientsPerProcess: clientsPerProcess ?? max(1_000, limit - 1_000))
         print("# rohrpost-bench \(scenario.name): open-file limit \(limit), targets \(scenario.targets.map(\.rawValue).joined(separator: ","))")
         print(StepResult.tableHeader)
         try await ScenarioRunner(scenario: scenario, setup: setup) { result in

@@ -11,6 +11,8 @@ struct ScenarioRunner: Sendable {
         var attachPort: Int?
         var maxPendingBytes: Int?
         var clientThreads: Int
+        /// Clients per process: more are split over child processes of `benchBinary`.
+        var clientsPerProcess = Int.max
     }
 
     let scenario: Scenario
@@ -54,6 +56,13 @@ struct ScenarioRunner: Sendable {
         }
     }
 
+    /// Connects `count` clients to `port`, over several processes if one cannot hold them.
+    private func connectClients(port: Int, count: Int) async throws -> any Clients {
+        try await ShardedClients.connect(
+            fleetPlan(port: port, clients: count), threads: setup.clientThreads,
+            clientsPerProcess: setup.clientsPerProcess, benchBinary: setup.benchBinary)
+    }
+
     private func fleetPlan(port: Int, clients: Int) -> ClientFleet.Plan {
         var plan = ClientFleet.Plan(port: port, clients: clients, groups: scenario.groups)
         plan.sources = scenario.sources
@@ -65,11 +74,11 @@ struct ScenarioRunner: Sendable {
 
     /// Writes at each rate in turn over one set of clients.
     private func runSteps(feed: Feed, target: Scenario.Target) async throws {
-        let fleet = try await ClientFleet.connect(fleetPlan(port: feed.port, clients: scenario.clients), threads: setup.clientThreads)
+        let fleet = try await connectClients(port: feed.port, count: scenario.clients)
         var base: Int64 = 0
         do {
             for (step, rate) in scenario.rates.enumerated() {
-                if step == 1 && scenario.stalled > 0 { await fleet.setStalledReading(false) }
+                if step == 1 && scenario.stalled > 0 { try await fleet.setStalledReading(false) }
                 try await fleet.reset()
                 let rows = rate > 0 ? max(1, Int(rate * scenario.stepSeconds)) : scenario.rows
                 let plan = PacedWriter.Plan(
@@ -90,7 +99,7 @@ struct ScenarioRunner: Sendable {
                 }
                 var tally = try await fleet.drain(expected: expected, timeout: scenario.drainTimeout)
                 if scenario.stalled > 0 && step == scenario.rates.count - 1 {
-                    await fleet.setStalledReading(true)
+                    try await fleet.setStalledReading(true)
                     try await Task.sleep(for: .seconds(3))
                     tally = try await fleet.tally(expected: expected)
                 }
@@ -122,7 +131,7 @@ struct ScenarioRunner: Sendable {
             // The relay reads the inserts' events (no one is subscribed yet) before the clients come.
             try await Task.sleep(for: .seconds(5))
         }
-        let fleet = try await ClientFleet.connect(fleetPlan(port: feed.port, clients: scenario.clients), threads: setup.clientThreads)
+        let fleet = try await connectClients(port: feed.port, count: scenario.clients)
         do {
             let writeStart = wallClockMicros()
             let report: PacedWriter.Report
@@ -165,7 +174,7 @@ struct ScenarioRunner: Sendable {
             }
             try await Task.sleep(for: .seconds(1))
             let before = relay.process?.residentKiB ?? 0
-            let fleet = try await ClientFleet.connect(fleetPlan(port: relay.port, clients: count), threads: setup.clientThreads)
+            let fleet = try await connectClients(port: relay.port, count: count)
             try await Task.sleep(for: .seconds(2))
             let after = relay.process?.residentKiB ?? 0
             let tally = try await fleet.tally(expected: [])
