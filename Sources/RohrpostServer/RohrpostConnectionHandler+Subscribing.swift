@@ -6,6 +6,7 @@ import RohrpostProtocol
 extension RohrpostConnectionHandler {
     /// Carries out a subscribe once the access policy has decided.
     func subscribe(_ group: Group, since: Int64?, request: Request, decision: AccessDecision) {
+        subscribesInFlight -= 1
         guard context != nil, !isClosing else { return }
         guard case .allowed(let expiry) = decision else {
             shared.metrics.authRefusals.increment()

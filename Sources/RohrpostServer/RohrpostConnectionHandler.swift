@@ -26,6 +26,9 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     var resumedThrough: [String: Int64] = [:]
     /// Custom-handler calls awaiting their reply.
     var callsInFlight = 0
+    /// Subscribes awaiting the access policy or the start of the live stream; they count
+    /// against the subscription limit so waiting ones cannot pile up.
+    var subscribesInFlight = 0
     /// The token of the latest allowed subscribe; a different one re-checks every group.
     var token: String?
     /// The client's allowance of messages.
@@ -158,10 +161,12 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         case .ping:
             send(.pong(to: request))
         case .subscribe(let group, let since):
-            guard groups.count < shared.maximumSubscriptions || groups.contains(group.name) else {
+            let hasRoom = groups.contains(group.name) || groups.count + subscribesInFlight < shared.maximumSubscriptions
+            guard hasRoom, subscribesInFlight < shared.maximumSubscriptions else {
                 send(.error("Too many subscriptions on this connection (at most \(shared.maximumSubscriptions)).", to: request))
                 return
             }
+            subscribesInFlight += 1
             let handler = NIOLoopBound(self, eventLoop: eventLoop)
             let eventLoop = eventLoop
             let accessPolicy = shared.accessPolicy

@@ -61,6 +61,28 @@ import RohrpostProtocol
         #expect(try connection.received() == [subscribed, unsubscribed])
     }
 
+    /// Before the live stream has started (the relay's LISTEN connection is not up yet)
+    /// subscribes wait unanswered, and the waiting ones count against the limit.
+    @Test func subscribesWaitForTheLiveStreamAndWaitingOnesCountAgainstTheLimit() throws {
+        let loop = EmbeddedEventLoop()
+        let fanOut = FanOut(group: loop, startsLive: false)
+        let connection = try EmbeddedConnection(fanOut: fanOut, loop: loop, maximumSubscriptions: 2)
+        for id in 5...7 {
+            try connection.send(text: #"{"id":\#(id),"type":"subscribe","data":{"type":"collection","id":\#(id)}}"#)
+        }
+        #expect(try connection.received() == [
+            .text(#"{"id":7,"type":"subscribe","error":"Too many subscriptions on this connection (at most 2)."}"#)
+        ])
+        fanOut.streamStarted()
+        loop.run()
+        #expect(try connection.received() == [
+            .text(#"{"id":5,"type":"subscribe","data":{"group":"collection-5"}}"#),
+            .text(#"{"id":6,"type":"subscribe","data":{"group":"collection-6"}}"#),
+        ])
+        connection.publish([("collection-6", event)])
+        #expect(try connection.received() == [.text(event)])
+    }
+
     @Test func aRefusedSubscribeIsAnsweredWithAccessDeniedAndDeliversNothing() throws {
         let connection = try EmbeddedConnection(accessPolicy: TokenPolicy())
         try connection.send(text: #"{"id":3,"type":"subscribe","auth_jwt":"wrong","data":{"type":"collection","id":5}}"#)

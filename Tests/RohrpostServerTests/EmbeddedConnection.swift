@@ -19,7 +19,8 @@ struct EmbeddedConnection {
         accessPolicy: any AccessPolicy = OpenAccess(),
         backlogSource: (any BacklogSource)? = nil,
         fanOut: FanOut? = nil,
-        loop: EmbeddedEventLoop = EmbeddedEventLoop()
+        loop: EmbeddedEventLoop = EmbeddedEventLoop(),
+        maximumSubscriptions: Int = 1000
     ) throws {
         channel = EmbeddedChannel(loop: loop)
         self.fanOut = fanOut ?? FanOut(group: loop)
@@ -29,7 +30,7 @@ struct EmbeddedConnection {
         let context = ConnectionContext(
             fanOut: self.fanOut, accessPolicy: accessPolicy, backlogSource: backlogSource,
             handlers: HandlerRegistry(), handlerTimeout: .seconds(10), maximumCallsInFlight: 1024,
-            maximumSubscriptions: 1000, messagesPerSecond: 100, messageBurst: 500,
+            maximumSubscriptions: maximumSubscriptions, messagesPerSecond: 100, messageBurst: 500,
             maximumPendingBytes: 1 << 20, logger: Logger(label: "test"))
         let writer = try pipeline.context(handler: frameWriter)
         try pipeline.addHandler(RohrpostConnectionHandler(context: context, writer: writer))
