@@ -31,14 +31,26 @@ public enum ServerProcess {
 
     /// Starts `argv` with stdin from /dev/null, stdout and stderr to `output`, and no other
     /// descriptor of ours; returns its process id without waiting.
+    ///
+    /// With `pipes`, the child reads its stdin from `pipes.input` and writes its stdout to
+    /// `pipes.output` (descriptors of this process, typically pipe ends); only its stderr
+    /// goes to `output` then.
     @discardableResult
-    public static func spawn(_ argv: [String], output: String = "/dev/null") throws -> pid_t {
+    public static func spawn(
+        _ argv: [String], output: String = "/dev/null", pipes: (input: Int32, output: Int32)? = nil
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let pipes {
+            posix_spawn_file_actions_adddup2(&actions, pipes.input, 0)
+            posix_spawn_file_actions_adddup2(&actions, pipes.output, 1)
+            posix_spawn_file_actions_addopen(&actions, 2, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         _ = closeFrom?(&actions, 3)
 
         let cArguments = argv.map { strdup($0) } + [nil]

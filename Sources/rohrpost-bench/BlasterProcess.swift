@@ -12,11 +12,12 @@ final class BlasterProcess: Sendable {
 
     /// Starts `rohrpost-bench blaster` from `binary` and waits for its port.
     static func start(binary: String) throws -> BlasterProcess {
-        let child = try PipedChild.start(binary: binary, arguments: ["blaster"])
+        let log = NSTemporaryDirectory() + "rohrpost-bench-blaster-\(getpid()).log"
+        let child = try PipedChild.start(binary: binary, arguments: ["blaster"], logFile: log)
         let line = child.receiveLine() ?? ""
         guard line.hasPrefix("port "), let port = Int(line.dropFirst(5)) else {
             child.stop()
-            throw BenchError("the blaster did not report its port (said '\(line)')")
+            throw BenchError("the blaster did not report its port (said '\(line)'): \(child.process.logTail)")
         }
         return BlasterProcess(port: port, child: child)
     }

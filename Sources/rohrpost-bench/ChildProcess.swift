@@ -1,7 +1,8 @@
 import Foundation
 import RohrpostPostgres
 
-/// A program this tool started: the relay or the frame blaster. Stopped by its process id.
+/// A program this tool started: the relay, the frame blaster, a client shard. Stopped by
+/// its process id.
 final class ChildProcess: Sendable {
     let pid: pid_t
     let logFile: String
@@ -11,14 +12,10 @@ final class ChildProcess: Sendable {
         self.logFile = logFile
     }
 
-    /// Takes charge of a process started elsewhere in this tool.
-    static func adopt(_ pid: pid_t) -> ChildProcess {
-        ChildProcess(pid: pid, logFile: "/dev/null")
-    }
-
-    /// Starts `argv` with stdout and stderr going to `logFile`.
-    static func start(_ argv: [String], logFile: String) throws -> ChildProcess {
-        ChildProcess(pid: try ServerProcess.spawn(argv, output: logFile), logFile: logFile)
+    /// Starts `argv` with stdout and stderr going to `logFile`; with `pipes`, stdin and
+    /// stdout are those descriptors and only stderr goes to `logFile`.
+    static func start(_ argv: [String], logFile: String, pipes: (input: Int32, output: Int32)? = nil) throws -> ChildProcess {
+        ChildProcess(pid: try ServerProcess.spawn(argv, output: logFile, pipes: pipes), logFile: logFile)
     }
 
     /// Runs `argv` to its end; throws with its output when it fails.

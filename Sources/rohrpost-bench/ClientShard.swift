@@ -22,11 +22,12 @@ final class ClientShardProcess: Clients {
     static func start(_ plan: ClientFleet.Plan, threads: Int, binary: String) async throws -> ClientShardProcess {
         let arguments = ["clients", "--plan", String(decoding: try JSONEncoder().encode(plan), as: UTF8.self), "--threads", String(threads)]
         return try await onThread {
-            let child = try PipedChild.start(binary: binary, arguments: arguments)
+            let log = NSTemporaryDirectory() + "rohrpost-bench-clients-\(getpid())-\(plan.firstIndex).log"
+            let child = try PipedChild.start(binary: binary, arguments: arguments, logFile: log)
             let line = child.receiveLine() ?? "(nothing)"
             guard line == "ready" else {
                 child.stop()
-                throw BenchError("client shard \(plan.indices) did not start: \(line)")
+                throw BenchError("client shard \(plan.indices) did not start: \(line) \(child.process.logTail)")
             }
             return ClientShardProcess(child: child)
         }

@@ -13,30 +13,31 @@ final class PipedChild: Sendable {
         self.output = output
     }
 
-    /// Starts `binary` with `arguments`, its standard input and output piped to this process.
-    static func start(binary: String, arguments: [String]) throws -> PipedChild {
+    /// Starts `binary` with `arguments`, its standard input and output piped to this
+    /// process and its standard error going to `logFile`.
+    static func start(binary: String, arguments: [String], logFile: String) throws -> PipedChild {
         var toChild: [Int32] = [0, 0]
         var fromChild: [Int32] = [0, 0]
-        guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else { throw BenchError("cannot create pipes: errno \(errno)") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_addclose(&actions, toChild[1])
-        posix_spawn_file_actions_addclose(&actions, fromChild[0])
-        let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let error = posix_spawn(&pid, binary, &actions, nil, argv, environ)
-        close(toChild[0])
-        close(fromChild[1])
-        guard error == 0 else {
+        guard pipe(&toChild) == 0 else { throw BenchError("cannot create a pipe: errno \(errno)") }
+        guard pipe(&fromChild) == 0 else {
+            close(toChild[0])
+            close(toChild[1])
+            throw BenchError("cannot create a pipe: errno \(errno)")
+        }
+        defer {
+            // The child's ends: it has its own copies now (or never started).
+            close(toChild[0])
+            close(fromChild[1])
+        }
+        do {
+            let process = try ChildProcess.start(
+                [binary] + arguments, logFile: logFile, pipes: (input: toChild[0], output: fromChild[1]))
+            return PipedChild(process: process, input: toChild[1], output: fromChild[0])
+        } catch {
             close(toChild[1])
             close(fromChild[0])
-            throw BenchError("cannot start \(binary) \(arguments.first ?? ""): \(String(cString: strerror(error)))")
+            throw error
         }
-        return PipedChild(process: ChildProcess.adopt(pid), input: toChild[1], output: fromChild[0])
     }
 
     /// Sends one line (a newline is added); blocks until written.
