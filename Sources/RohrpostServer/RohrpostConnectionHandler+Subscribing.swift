@@ -4,6 +4,30 @@ import RohrpostProtocol
 /// Subscribing: the access policy's decision, token expiry and replacement, and resuming
 /// a group from `since` with no gap and no duplicate.
 extension RohrpostConnectionHandler {
+    /// Whether a subscribe to `group` stays within the subscription limit, counting the
+    /// subscribes still waiting for their decision (so waiting ones cannot pile up).
+    func hasRoomToSubscribe(to group: String) -> Bool {
+        let limit = shared.maximumSubscriptions
+        return subscribesInFlight < limit && (groups.contains(group) || groups.count + subscribesInFlight < limit)
+    }
+
+    /// Asks the access policy once the live stream has started (a subscribe confirmed
+    /// earlier could miss events), then carries the subscribe out on this loop.
+    func startSubscribe(_ group: Group, since: Int64?, request: Request) {
+        subscribesInFlight += 1
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let (eventLoop, accessPolicy) = (eventLoop, shared.accessPolicy)
+        shared.fanOut.liveStream.whenStarted {
+            accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT) { decision in
+                guard eventLoop.inEventLoop else {
+                    eventLoop.execute { handler.value.subscribe(group, since: since, request: request, decision: decision) }
+                    return
+                }
+                handler.value.subscribe(group, since: since, request: request, decision: decision)
+            }
+        }
+    }
+
     /// Carries out a subscribe once the access policy has decided.
     func subscribe(_ group: Group, since: Int64?, request: Request, decision: AccessDecision) {
         subscribesInFlight -= 1

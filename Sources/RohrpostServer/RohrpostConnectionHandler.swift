@@ -161,24 +161,11 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         case .ping:
             send(.pong(to: request))
         case .subscribe(let group, let since):
-            let hasRoom = groups.contains(group.name) || groups.count + subscribesInFlight < shared.maximumSubscriptions
-            guard hasRoom, subscribesInFlight < shared.maximumSubscriptions else {
+            guard hasRoomToSubscribe(to: group.name) else {
                 send(.error("Too many subscriptions on this connection (at most \(shared.maximumSubscriptions)).", to: request))
                 return
             }
-            subscribesInFlight += 1
-            let handler = NIOLoopBound(self, eventLoop: eventLoop)
-            let eventLoop = eventLoop
-            let accessPolicy = shared.accessPolicy
-            shared.fanOut.liveStream.whenStarted {
-                accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT) { decision in
-                    if eventLoop.inEventLoop {
-                        handler.value.subscribe(group, since: since, request: request, decision: decision)
-                    } else {
-                        eventLoop.execute { handler.value.subscribe(group, since: since, request: request, decision: decision) }
-                    }
-                }
-            }
+            startSubscribe(group, since: since, request: request)
         case .unsubscribe(let group):
             if groups.remove(group.name) != nil {
                 subscriptions?.remove(self, from: group.name)
