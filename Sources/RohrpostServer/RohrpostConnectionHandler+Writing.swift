@@ -3,7 +3,8 @@ import RohrpostProtocol
 
 /// Writing: queueing pre-encoded frames, batched flushes, the per-client limit, and closing.
 extension RohrpostConnectionHandler {
-    /// Queues an event frame for this client; true if the client now needs a flush.
+    /// Queues an event frame for this client; true if it is the first since the last flush
+    /// (the caller then flushes the client once for the whole batch).
     func enqueue(_ message: GroupMessage) -> Bool {
         guard let context, !isClosing else { return false }
         if !resuming.isEmpty, resuming[message.group] != nil {
@@ -16,24 +17,21 @@ extension RohrpostConnectionHandler {
             resumedThrough[message.group] = nil  // the live stream has passed the backlog
         }
         let frame = message.frame
+        let needsFlush = unflushedBytes == 0
         largestFrameSinceWritable = max(largestFrameSinceWritable, frame.readableBytes)
-        writer.write(wrapOutboundOut(frame), promise: nil)
-        unflushedBytes += frame.readableBytes
+        write(frame)
         // A long batch is flushed as it goes, in chunks, so a client that reads keeps up
         // instead of seeing the whole batch pile up in its send buffer.
         if unflushedBytes >= Self.flushChunk {
-            writer.flush()
-            unflushedBytes = 0
+            flushEnqueued()
         }
         if !context.channel.isWritable { closeIfTooFarBehind() }
-        defer { hasUnflushedWrites = true }
-        return !hasUnflushedWrites
+        return needsFlush
     }
 
     /// Flushes what `enqueue` and replies queued.
     func flushEnqueued() {
-        guard hasUnflushedWrites, context != nil else { return }
-        hasUnflushedWrites = false
+        guard unflushedBytes > 0, context != nil else { return }
         unflushedBytes = 0
         writer.flush()
     }
@@ -41,7 +39,7 @@ extension RohrpostConnectionHandler {
     func write(_ frame: ByteBuffer) {
         guard context != nil else { return }
         writer.write(wrapOutboundOut(frame), promise: nil)
-        hasUnflushedWrites = true
+        unflushedBytes += frame.readableBytes
     }
 
     /// Sends a close frame with `code`, then closes the socket (at the latest after
@@ -56,7 +54,7 @@ extension RohrpostConnectionHandler {
         leaveAllGroups()
         let frame = OutboundFrame.close(code, allocator: context.channel.allocator)
         let channel = context.channel
-        hasUnflushedWrites = false
+        unflushedBytes = 0
         writer.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
             channel.close(promise: nil)
         }

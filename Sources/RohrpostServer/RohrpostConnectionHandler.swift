@@ -36,8 +36,8 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     /// Closes the connection when the token of its latest subscribe expires.
     var tokenExpiry: Scheduled<Void>?
     var isClosing = false
-    var hasUnflushedWrites = false
     var largestFrameSinceWritable = 0
+    /// Bytes written since the last flush; above 0 the client needs one.
     var unflushedBytes = 0
     /// Queued bytes past which a batch is flushed before it ends: big enough that one
     /// system call carries many small frames.
