@@ -17,7 +17,7 @@ public struct OpenFileLimit: Sendable, Equatable {
     /// Descriptors the relay needs besides clients: standard streams, the event loops'
     /// epoll and wake-up descriptors, the listening socket, PostgreSQL connections, key
     /// files being reloaded.
-    public static let reservedDescriptors = 64
+    private static let reservedDescriptors = 64
 
     /// About how many client connections the current limit leaves room for.
     public var clientConnections: Int { max(0, current - Self.reservedDescriptors) }
