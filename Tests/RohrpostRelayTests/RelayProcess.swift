@@ -27,6 +27,8 @@ final class RelayProcess {
         while true {
             if let client = try? await WebSocketTestClient.connect(port: port) {
                 try? await client.close()
+                // Whoever answered must be this process, not another server on the port.
+                guard process.isRunning else { break }
                 return
             }
             guard ContinuousClock.now < deadline, process.isRunning else {
@@ -34,6 +36,8 @@ final class RelayProcess {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+        throw LiveRelayError(
+            "rohrpost-relay exited with status \(process.terminationStatus) instead of serving on port \(port)")
     }
 
     /// Ends the relay with SIGKILL: no close frames, no cleanup.
