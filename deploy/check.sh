@@ -94,6 +94,14 @@ compose = yaml.safe_load((deploy / "compose" / "compose.yaml").read_text())
 assert "ROHRPOST_JWT_SECRET" in compose["services"]["relay"]["environment"]
 assert {"postgres", "migrate", "relay", "nginx"} <= set(compose["services"])
 assert compose["services"]["relay"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+# Behind a proxy, the relay trusts it (and only it) to name the client.
+assert environment["ROHRPOST_TRUSTED_PROXIES"]["value"]
+assert "ROHRPOST_TRUSTED_PROXIES=127.0.0.1" in (deploy / "systemd" / "relay.env.example").read_text()
+nginx_address = compose["services"]["nginx"]["networks"]["default"]["ipv4_address"]
+assert compose["services"]["relay"]["environment"]["ROHRPOST_TRUSTED_PROXIES"] == nginx_address
+for conf in ["nginx/rohrpost-relay.conf", "compose/nginx.conf"]:
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in (deploy / conf).read_text(), conf
+print("ok: every deployment trusts its proxy's X-Forwarded-For (compose: nginx's fixed address only)")
 print("ok: manifests have Deployment (probes, requests, JWT secret file), Service, PDB, HPA, migrate Job; compose has postgres, migrate, relay (JWT secret), nginx; relay.env sets the JWT secret file")
 PYTHON
 

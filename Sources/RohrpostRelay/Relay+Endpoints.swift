@@ -5,7 +5,7 @@ extension Relay {
     /// `/readyz` follows the LISTEN connection; `/metrics` samples the gauges, then reads
     /// `text`; with the live page, `/status` reports the counts it shows.
     static func endpoints(
-        listener: Listener, fanOut: FanOut, metrics: RelayMetrics, text: (@Sendable () -> String)?, livePage: Bool
+        listener: Listener, fanOut: FanOut, limits: ConnectionLimits, metrics: RelayMetrics, text: (@Sendable () -> String)?, livePage: Bool
     ) -> HTTPEndpoints {
         var endpoints = HTTPEndpoints(readiness: { listener.status.readiness }, livePage: livePage)
         if let text {
@@ -16,16 +16,20 @@ extension Relay {
         }
         if livePage {
             endpoints.status = { @Sendable () async -> String in
-                statusJSON(census: await fanOut.census(), events: metrics.eventsReceivedSoFar, listening: listener.status == .listening)
+                statusJSON(
+                    census: await fanOut.census(), clientAddresses: limits.distinctAddresses,
+                    events: metrics.eventsReceivedSoFar, listening: listener.status == .listening)
             }
         }
         return endpoints
     }
 
-    /// `{"clients":..,"subscriptions":..,"groups":..,"events_received":..,"listening":..}`:
-    /// counts since start; the page derives events/s from two readings.
-    static func statusJSON(census: ServerCensus, events: Int, listening: Bool) -> String {
-        #"{"clients":\#(census.connections),"subscriptions":\#(census.subscriptions),"groups":\#(census.groups),"#
+    /// `{"clients":..,"client_addresses":..,"subscriptions":..,"groups":..,"events_received":..,"listening":..}`:
+    /// counts since start; the page derives events/s from two readings. Client addresses
+    /// are counted, never listed: the page is public.
+    static func statusJSON(census: ServerCensus, clientAddresses: Int, events: Int, listening: Bool) -> String {
+        #"{"clients":\#(census.connections),"client_addresses":\#(clientAddresses),"#
+            + #""subscriptions":\#(census.subscriptions),"groups":\#(census.groups),"#
             + #""events_received":\#(events),"listening":\#(listening)}"# + "\n"
     }
 }

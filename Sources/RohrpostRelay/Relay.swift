@@ -53,14 +53,17 @@ public final class Relay: Service, Sendable {
             fanOut.publish(encoder.frames(for: entries))
         }
         let backlog = JournalBacklog(pool: queries, maximumEvents: configuration.journal.maximumResumeEvents, logger: logger)
+        let limits = ConnectionLimits(
+            total: configuration.server.maximumConnections,
+            perAddress: configuration.server.maximumConnectionsPerAddress)
         let endpoints = Self.endpoints(
-            listener: listener, fanOut: fanOut, metrics: metrics, text: configuration.metrics.text,
+            listener: listener, fanOut: fanOut, limits: limits, metrics: metrics, text: configuration.metrics.text,
             livePage: configuration.livePage)
         self.makeServer = { handlers in
             WebSocketServer(
                 configuration: configuration.server, group: eventLoops, fanOut: fanOut,
                 accessPolicy: configuration.accessPolicy, backlogSource: backlog, handlers: handlers,
-                endpoints: endpoints, logger: logger)
+                endpoints: endpoints, limits: limits, logger: logger)
         }
         var handlers = configuration.handlers
         if let schema = configuration.sqlHandlersSchema {

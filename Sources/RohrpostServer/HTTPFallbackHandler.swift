@@ -12,6 +12,8 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
     private let allowedOrigins: Set<String>?
     private let endpoints: HTTPEndpoints
     private var answered = false
+    /// Set when the upgrader refused the request because its client holds its limit.
+    private var addressOverLimit = false
 
     init(webSocketPath: String, allowedOrigins: Set<String>? = nil, endpoints: HTTPEndpoints) {
         self.webSocketPath = webSocketPath
@@ -23,6 +25,11 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
         guard case .head(let head) = unwrapInboundIn(data), !answered else { return }
         answered = true
         let withBody = head.method != .HEAD
+        if addressOverLimit {
+            return respond(
+                context, .serviceUnavailable, "Too many connections from your address; try again later.\n",
+                withBody: withBody, extraHeaders: [("Retry-After", "5")])
+        }
         switch HTTPRoute(method: head.method, uri: head.uri, webSocketPath: webSocketPath) {
         case .health:
             respond(context, .ok, "ok\n", withBody: withBody)
@@ -53,6 +60,11 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
         case .notFound:
             notFound(context, withBody: withBody)
         }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is AddressOverLimit else { return context.fireErrorCaught(error) }
+        addressOverLimit = true
     }
 
     /// Responds with what `body` returns; it may sample gauges across event loops, so it

@@ -16,6 +16,9 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     let eventLoop: any EventLoop
     /// Where frames are written: the head of the pipeline, past the frame encoder.
     let writer: ChannelHandlerContext
+    /// The client's address as counted for its limit: the socket's peer, or behind a
+    /// trusted proxy the address the proxy named.
+    let clientAddress: IPAddress?
     var context: ChannelHandlerContext?
     var subscriptions: LoopSubscriptions?
     var groups: Set<String> = []
@@ -43,8 +46,9 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     /// system call carries many small frames.
     static let flushChunk = 64 * 1024
 
-    init(context: ConnectionContext, writer: ChannelHandlerContext) {
+    init(context: ConnectionContext, writer: ChannelHandlerContext, clientAddress: IPAddress? = nil) {
         self.shared = context
+        self.clientAddress = clientAddress
         self.writer = writer
         self.eventLoop = writer.eventLoop
         self.rate = MessageRate(perSecond: context.messagesPerSecond, burst: context.messageBurst, now: .now())
@@ -120,7 +124,7 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         else { return }
         shared.logger.warning(
             "closing a client that stopped reading",
-            metadata: ["client.address": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "client.pendingBytes": "\(buffered)"])
+            metadata: ["client.address": "\(clientAddress.map { "\($0)" } ?? context.remoteAddress.map { "\($0)" } ?? "?")", "client.pendingBytes": "\(buffered)"])
         close(with: .tooSlow)
     }
 

@@ -33,6 +33,10 @@ public struct ServerConfiguration: Sendable {
     /// Connections one client address may hold at once; past it new ones get HTTP 503.
     /// Defaults to 1,000.
     public var maximumConnectionsPerAddress: Int = 1000
+    /// Proxies (nginx, a load balancer) whose `X-Forwarded-For` or `Forwarded` header names
+    /// the client: its address then counts for the per-address limit and in logs. Headers
+    /// from anyone else are ignored. Defaults to none: every client is its socket's peer.
+    public var trustedProxies = TrustedProxies()
     /// Time from accepting a connection to its WebSocket upgrade; past it the socket is
     /// closed. Defaults to 10 s.
     public var handshakeTimeout: Duration = .seconds(10)

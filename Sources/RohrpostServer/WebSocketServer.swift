@@ -15,9 +15,11 @@ public final class WebSocketServer: Sendable {
     private let connectionContext: ConnectionContext
     private let endpoints: HTTPEndpoints
     private let logger: Logger
+    private let limits: ConnectionLimits
 
     /// Creates a server whose connections run on `group` and take their events from `fanOut`;
-    /// plain HTTP requests get `endpoints` (`/healthz`, `/readyz`, `/metrics`).
+    /// plain HTTP requests get `endpoints` (`/healthz`, `/readyz`, `/metrics`). `limits`
+    /// counts connections (one is made from `configuration` when nil).
     public init(
         configuration: ServerConfiguration,
         group: any EventLoopGroup,
@@ -26,8 +28,13 @@ public final class WebSocketServer: Sendable {
         backlogSource: (any BacklogSource)? = nil,
         handlers: HandlerRegistry = HandlerRegistry(),
         endpoints: HTTPEndpoints = HTTPEndpoints(),
+        limits: ConnectionLimits? = nil,
         logger: Logger
     ) {
+        self.limits =
+            limits
+            ?? ConnectionLimits(
+                total: configuration.maximumConnections, perAddress: configuration.maximumConnectionsPerAddress)
         self.endpoints = endpoints
         self.configuration = configuration
         self.group = group
@@ -47,8 +54,7 @@ public final class WebSocketServer: Sendable {
         let configuration = configuration
         let connectionContext = connectionContext
         let endpoints = endpoints
-        let limits = ConnectionLimits(
-            total: configuration.maximumConnections, perAddress: configuration.maximumConnectionsPerAddress)
+        let limits = limits
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -58,17 +64,17 @@ public final class WebSocketServer: Sendable {
                 value: .init(low: configuration.maximumPendingBytes / 2, high: configuration.maximumPendingBytes)
             )
             .childChannelInitializer { channel in
-                let address = channel.remoteAddress?.ipAddress ?? "unknown"
-                guard limits.admit(address) else {
+                guard limits.admitConnection() else {
                     connectionContext.metrics.clientClosed(.limit)
-                    return channel.eventLoop.makeCompletedFuture {
-                        if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        try channel.pipeline.syncOperations.addHandler(
-                            HTTPRefusalHandler(status: .serviceUnavailable, text: "Too many connections; try again later.\n"))
-                    }
+                    return Self.refuse(channel, configuration, "Too many connections; try again later.\n")
                 }
-                channel.closeFuture.whenComplete { _ in limits.release(address) }
+                // The client's address is counted once its request names it (behind a
+                // trusted proxy); it is released with the socket.
+                let counted = NIOLoopBoundBox<IPAddress?>(nil, eventLoop: channel.eventLoop)
+                channel.closeFuture.whenComplete { _ in
+                    limits.releaseConnection()
+                    if let address = counted.value { limits.release(address) }
+                }
                 // A client that never finishes its handshake does not keep the socket.
                 let handshake = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.handshakeTimeout)) {
                     channel.close(promise: nil)
@@ -79,14 +85,26 @@ public final class WebSocketServer: Sendable {
                     shouldUpgrade: { channel, head in
                         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
                         // A refused origin falls through to HTTPFallbackHandler, which answers 403.
-                        let allowed = path == configuration.path
-                            && OriginCheck.allows(head.headers.first(name: "Origin"), configuration.allowedOrigins)
-                        return channel.eventLoop.makeSucceededFuture(allowed ? HTTPHeaders() : nil)
+                        guard path == configuration.path,
+                            OriginCheck.allows(head.headers.first(name: "Origin"), configuration.allowedOrigins)
+                        else { return channel.eventLoop.makeSucceededFuture(nil) }
+                        let client = Self.clientAddress(of: channel, head, configuration.trustedProxies)
+                        guard limits.admit(client) else {
+                            connectionContext.metrics.clientClosed(.limit)
+                            connectionContext.logger.debug(
+                                "refusing a connection: its address holds the most allowed",
+                                metadata: ["client.address": "\(client)"])
+                            // HTTPFallbackHandler answers 503 for this.
+                            return channel.eventLoop.makeFailedFuture(AddressOverLimit())
+                        }
+                        counted.value = client
+                        return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
                     },
                     upgradePipelineHandler: { channel, _ in
                         handshake.cancel()
+                        let client = counted.value
                         return channel.eventLoop.makeCompletedFuture {
-                            try Self.configureWebSocket(channel, configuration, connectionContext)
+                            try Self.configureWebSocket(channel, configuration, connectionContext, client: client)
                         }
                     }
                 )
@@ -111,8 +129,28 @@ public final class WebSocketServer: Sendable {
         return channel
     }
 
+    /// Answers every request on `channel` with 503 and `text`, over TLS when configured.
+    private static func refuse(
+        _ channel: any Channel, _ configuration: ServerConfiguration, _ text: String
+    ) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            if let tls = configuration.tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+            try channel.pipeline.syncOperations.addHandler(HTTPRefusalHandler(status: .serviceUnavailable, text: text))
+        }
+    }
+
+    /// The socket's peer, or behind a trusted proxy the client it names.
+    private static func clientAddress(
+        of channel: any Channel, _ head: HTTPRequestHead, _ trustedProxies: TrustedProxies
+    ) -> IPAddress {
+        let peer = channel.remoteAddress.flatMap(IPAddress.init) ?? .unspecified
+        return trustedProxies.clientAddress(peer: peer, headers: head.headers)
+    }
+
     private static func configureWebSocket(
-        _ channel: any Channel, _ configuration: ServerConfiguration, _ context: ConnectionContext
+        _ channel: any Channel, _ configuration: ServerConfiguration, _ context: ConnectionContext,
+        client: IPAddress?
     ) throws {
         let pipeline = channel.pipeline.syncOperations
         // Frames are written pre-encoded (one buffer for every subscriber), past the frame
@@ -137,6 +175,6 @@ public final class WebSocketServer: Sendable {
                 maxAccumulatedFrameSize: configuration.maximumMessageSize
             )
         )
-        try pipeline.addHandler(RohrpostConnectionHandler(context: context, writer: frameWriterContext))
+        try pipeline.addHandler(RohrpostConnectionHandler(context: context, writer: frameWriterContext, clientAddress: client))
     }
 }

@@ -49,6 +49,9 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("allowed-origin"), help: "A browser Origin allowed to connect, e.g. https://app.example.com; repeat for several. (default: any origin; env: ROHRPOST_ALLOWED_ORIGINS, comma-separated)")
     var allowedOrigins: [String] = []
 
+    @Option(name: .customLong("trusted-proxy"), help: "A proxy (address or CIDR block, e.g. 127.0.0.1 or 10.0.0.0/8) whose X-Forwarded-For or Forwarded header names the client, for per-address limits and logs; repeat for several. Headers from anyone else are ignored. (default: none; env: ROHRPOST_TRUSTED_PROXIES, comma-separated)")
+    var trustedProxies: [String] = []
+
     @Option(help: "On SIGTERM or SIGINT, how long to wait for clients to take their 1001 close and for writes in flight before exiting anyway (e.g. 10s). (default: 10s; env: ROHRPOST_SHUTDOWN_GRACE)")
     var shutdownGrace: String?
 
@@ -59,6 +62,7 @@ struct ServerOptions: ParsableArguments {
     var tlsKeyFile: String?
 
     static let allowedOriginsName = OptionName("allowed-origin", variables: ["ROHRPOST_ALLOWED_ORIGINS"])
+    static let trustedProxiesName = OptionName("trusted-proxy", variables: ["ROHRPOST_TRUSTED_PROXIES"])
 
     /// The schema of SQL handlers, if any.
     func sqlHandlersSchema(_ environment: OptionEnvironment = OptionEnvironment()) throws -> String? {
@@ -105,6 +109,14 @@ struct ServerOptions: ParsableArguments {
         }
         let origins = environment.list(allowedOrigins, Self.allowedOriginsName)
         if !origins.isEmpty { configuration.allowedOrigins = Set(origins) }
+        configuration.trustedProxies = TrustedProxies(
+            try environment.list(trustedProxies, Self.trustedProxiesName).map { text in
+                guard let block = CIDRBlock(text) else {
+                    throw environment.invalid(
+                        Self.trustedProxiesName, "'\(text)' is not an IP address or CIDR block such as 10.0.0.0/8")
+                }
+                return block
+            })
         configuration.tls = try tls(environment)
         return configuration
     }

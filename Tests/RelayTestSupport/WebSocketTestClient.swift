@@ -40,11 +40,14 @@ public final class WebSocketTestClient: Sendable {
     /// Opens a TCP connection and upgrades it to WebSocket; a refused upgrade throws with its HTTP status.
     ///
     /// `transport` adds handlers in front of HTTP, such as a TLS client handler for `wss://`.
+    /// `sourceAddress` binds the client's end to that local address (any of 127/8 on
+    /// Linux), so one test can be many clients of different addresses.
     public static func connect(
         host: String = "127.0.0.1",
         port: Int,
         path: String = "/ws/rohrpost/",
         headers: [(String, String)] = [],
+        sourceAddress: String? = nil,
         transport: (@Sendable (any Channel) throws -> Void)? = nil
     ) async throws -> WebSocketTestClient {
         let inbox = Inbox()
@@ -52,8 +55,11 @@ public final class WebSocketTestClient: Sendable {
         requestHeaders.add(contentsOf: headers)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: requestHeaders)
 
-        let (channel, upgrade) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(5))
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(5))
+        if let sourceAddress {
+            bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: sourceAddress, port: 0))
+        }
+        let (channel, upgrade) = try await bootstrap
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try transport?(channel)

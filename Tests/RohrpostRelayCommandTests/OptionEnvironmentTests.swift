@@ -106,6 +106,17 @@ import Testing
                 == "--port (ROHRPOST_PORT): 70000 is not a TCP port (0-65535)")
     }
 
+    @Test func trustedProxiesComeFromTheFlagOrTheVariable() throws {
+        let environment = OptionEnvironment(["ROHRPOST_TRUSTED_PROXIES": "10.0.0.0/8, ::1"])
+        let fromVariable = try ServerOptions.parse([]).configuration(environment).trustedProxies
+        #expect(fromVariable.blocks.map(\.description) == ["10.0.0.0/8", "::1/128"])
+        let fromFlags = try ServerOptions.parse(["--trusted-proxy", "127.0.0.1"]).configuration(environment).trustedProxies
+        #expect(fromFlags.blocks.map(\.description) == ["127.0.0.1/32"])
+        #expect(
+            error(of: { try ServerOptions.parse(["--trusted-proxy", "nginx.internal"]).configuration() })
+                == "--trusted-proxy (ROHRPOST_TRUSTED_PROXIES): 'nginx.internal' is not an IP address or CIDR block such as 10.0.0.0/8")
+    }
+
     @Test func tlsNeedsBothFiles() {
         let environment = OptionEnvironment(["ROHRPOST_TLS_CERTIFICATE_FILE": "/tmp/cert.pem"])
         #expect(

@@ -35,7 +35,7 @@ import Testing
             let client = try await live.subscriber(#"{"type": "todo"}"#)
             let status = try await PlainHTTP.get("/status", port: live.port)
             #expect(status.status == 200)
-            #expect(status.body == #"{"clients":1,"subscriptions":1,"groups":1,"events_received":0,"listening":true}"# + "\n")
+            #expect(status.body == #"{"clients":1,"client_addresses":1,"subscriptions":1,"groups":1,"events_received":0,"listening":true}"# + "\n")
             try await client.close()
         }
     }

@@ -6,8 +6,9 @@ import RohrpostPostgres
 import Glibc
 #endif
 
-/// nginx as a child process, balancing WebSockets over relays the way
-/// deploy/nginx/rohrpost-relay.conf does, with every file it writes in a temporary prefix.
+/// nginx as a child process, balancing WebSockets over relays and naming each client in
+/// `X-Forwarded-For` the way deploy/nginx/rohrpost-relay.conf does, with every file it
+/// writes in a temporary prefix.
 final class NginxProcess {
     let port: Int
     private let process: Process
@@ -15,7 +16,7 @@ final class NginxProcess {
 
     /// Starts nginx on a free port in front of the relays on `upstreamPorts` and waits until
     /// it accepts connections. Fails (does not skip) when nginx is not installed.
-    init(upstreamPorts: [Int], path: String = "/ws/rohrpost/") async throws {
+    init(upstreamPorts: [Int], path: String = "/ws/rohrpost/", workerConnections: Int = 1024) async throws {
         guard let binary = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"].first(where: {
             FileManager.default.isExecutableFile(atPath: $0)
         }) else {
@@ -30,7 +31,8 @@ final class NginxProcess {
             pid \(p)/nginx.pid;
             error_log \(p)/logs/error.log warn;
             worker_processes 1;
-            events { worker_connections 1024; }
+            worker_rlimit_nofile \(workerConnections * 2 + 64);
+            events { worker_connections \(workerConnections); }
             http {
                 access_log off;
                 client_body_temp_path \(p)/client_body;
@@ -51,6 +53,7 @@ final class NginxProcess {
                         proxy_set_header Upgrade $http_upgrade;
                         proxy_set_header Connection $connection_upgrade;
                         proxy_set_header Host $host;
+                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                         proxy_read_timeout 1h;
                         proxy_buffering off;
                         proxy_connect_timeout 2s;
