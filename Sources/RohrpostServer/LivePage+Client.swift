@@ -49,8 +49,9 @@ extension LivePage {
 
           /// Subscribes to the group `data` names ({type, id}); `listener(kind, object, event)`
           /// gets each change; `onReply(reply)` each subscribe reply (after every reconnect).
-          subscribe(data, listener, onReply) {
-            const subscription = { data, listener, onReply, group: null, since: null };
+          /// With `since`, the first subscribe already resumes after that position.
+          subscribe(data, listener, onReply, since = null) {
+            const subscription = { data, listener, onReply, group: null, since };
             this.subscriptions.push(subscription);
             this.sendSubscribe(subscription);
           }

@@ -32,6 +32,7 @@ extension LivePage {
         <h1>rohrpost-relay, live</h1>
         <p class="muted">Rows of group <code id="group">…</code> as PostgreSQL changes them:
         <span id="connection" data-state="connecting">connecting…</span></p>
+        <p class="muted" id="source">Reading the rows…</p>
         <dl>
         <div><dt>clients</dt><dd id="clients">–</dd></div>
         <div><dt>groups</dt><dd id="groups">–</dd></div>

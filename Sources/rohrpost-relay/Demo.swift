@@ -48,7 +48,8 @@ struct Demo: AsyncParsableCommand {
         try await DemoTable(database: database).install()
 
         let assembly = try RelayAssembly(
-            databaseURL: databaseURL, server: server, journal: journal, access: access, livePage: livePage, logger: logger)
+            databaseURL: databaseURL, server: server, journal: journal, access: access, livePage: livePage,
+            defaultSQLHandlers: DemoSchema.handlerSchema, logger: logger)
         let relay = assembly.relay
         let writer = DemoWriter(database: database, writesPerSecond: writesPerSecond, logger: logger)
         let services = ServiceGroup(

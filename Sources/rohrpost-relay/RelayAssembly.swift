@@ -12,13 +12,13 @@ struct RelayAssembly {
 
     init(
         databaseURL: String, server: ServerOptions, journal: JournalOptions, access: AuthOptions.Setup,
-        livePage: Bool, logger: Logger
+        livePage: Bool, defaultSQLHandlers: String? = nil, logger: Logger
     ) throws {
         var configuration = RelayConfiguration(
             databaseURL: databaseURL, server: try server.configuration(), journal: try journal.configuration())
         configuration.metrics = bootstrapMetrics()
         configuration.accessPolicy = access.policy
-        configuration.sqlHandlersSchema = try server.sqlHandlersSchema()
+        configuration.sqlHandlersSchema = try server.sqlHandlersSchema() ?? defaultSQLHandlers
         configuration.shutdownGrace = try server.shutdownGracePeriod()
         configuration.livePage = livePage
         Self.raiseOpenFileLimit(logger: logger)

@@ -6,14 +6,14 @@ import Testing
 /// The live page at `GET /`: served only when enabled, and showing rows change in a real
 /// browser (headless Chromium).
 @Suite struct LivePageTests {
-    /// The demo's table and groups (Sources/rohrpost-relay/DemoTable.swift).
-    static let demoTable = """
-        CREATE TABLE public.todo (
-            id serial PRIMARY KEY, collection_id integer NOT NULL, title text NOT NULL,
-            done boolean NOT NULL DEFAULT false, updated_at timestamptz NOT NULL DEFAULT now());
-        INSERT INTO public.todo (collection_id, title) SELECT 1 + n % 2, 'task ' || n FROM generate_series(1, 5) AS n;
-        SELECT rohrpost.watch('public.todo', groups => ARRAY['todo', 'todo-{id}', 'collection-{collection_id}']);
-        """
+    /// The demo's table, groups and `live_rows` handler, as `rohrpost-relay demo` installs them.
+    static let demoTable = DemoSchema.sql
+
+    /// The live page as the demo serves it: with the demo's SQL handlers.
+    static func demoPage(_ configuration: inout RelayConfiguration) {
+        configuration.livePage = true
+        configuration.sqlHandlersSchema = DemoSchema.handlerSchema
+    }
 
     @Test func pageAndStatusAre404UnlessEnabled() async throws {
         try await LiveRelay.with { live in
@@ -40,11 +40,34 @@ import Testing
         }
     }
 
+    /// Opened while nothing changes, the page shows the table's rows at once (from the
+    /// demo's `live_rows` handler); without the handler it says it shows only changes.
+    @Test(.timeLimit(.minutes(1))) func chromiumShowsTheRowsBeforeAnyChange() async throws {
+        let chromium = try Chromium.installed()
+        try await LiveRelay.with(configure: Self.demoPage, setUp: Self.demoTable) { live in
+            let dom = try await chromium.dumpDOM("http://127.0.0.1:\(live.port)/")
+            for n in 1...5 {
+                #expect(
+                    dom.range(of: #"<tr id="row-\#(n)" data-kind="loaded"[^>]*><td>\#(n)</td><td class="fields">collection_id: \#(1 + n % 2), done: false, title: "task \#(n)""#, options: .regularExpression) != nil,
+                    "row \(n) is shown:\n\(dom)")
+            }
+            #expect(dom.contains("5 rows as of event #"))
+            let collection = try await chromium.dumpDOM("http://127.0.0.1:\(live.port)/?type=collection&id=1")
+            #expect(collection.contains(#"id="row-2""#) && collection.contains(#"id="row-4""#))
+            #expect(!collection.contains(#"id="row-1""#), "row 1 is in collection 2")
+        }
+        try await LiveRelay.with(configure: { $0.livePage = true }, setUp: Self.demoTable) { live in
+            let dom = try await chromium.dumpDOM("http://127.0.0.1:\(live.port)/")
+            #expect(dom.contains("No live_rows handler on this relay"))
+            #expect(!dom.contains(#"id="row-1""#))
+        }
+    }
+
     /// Loads the page in Chromium while rows are created, updated and deleted, and finds each
-    /// kind of change in its DOM; saves `.build-artifacts/live-page.png`.
+    /// kind of change in its DOM next to the rows loaded before; saves `.build-artifacts/live-page.png`.
     @Test(.timeLimit(.minutes(1))) func chromiumShowsRowsChangingLive() async throws {
         let chromium = try Chromium.installed()
-        try await LiveRelay.with(configure: { $0.livePage = true }, setUp: Self.demoTable) { live in
+        try await LiveRelay.with(configure: Self.demoPage, setUp: Self.demoTable) { live in
             let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent(".build-artifacts")
             try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
@@ -84,6 +107,8 @@ import Testing
             #expect(dom.contains(#"data-state="connected""#), "the page connected to the relay")
             #expect(Self.showsEveryKind(dom), "the DOM shows row 1 updated and a row created and deleted:\n\(dom)")
             #expect(dom.contains(#"<dd id="clients">1</dd>"#), "the status shows the page's own connection")
+            #expect(dom.contains(#"<tr id="row-2" data-kind="loaded""#), "row 2, never changed, was loaded")
+            #expect(!dom.contains(#"title: "created "#), "every created row was deleted again")
             #expect(FileManager.default.fileExists(atPath: screenshot.path), "a screenshot at \(screenshot.path)")
         }
     }
