@@ -21,7 +21,7 @@ def _database(name):
         "PORT": os.environ["ROHRPOST_TEST_PG_PORT"],
         "USER": "postgres",
         "NAME": name,
-        "TEST": {"NAME": f"test_{name}"},
+        "TEST": {"NAME": f"test_{name}", "DEPENDENCIES": []},
     }
 
 
