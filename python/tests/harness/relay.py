@@ -23,12 +23,13 @@ def relay_binary():
 
 
 class RelayProcess:
-    """``rohrpost-relay serve --port 0`` against one database; the port is read from its
-    JSON start-up log line."""
+    """``rohrpost-relay serve --port 0`` against one database, with the key options in
+    ``auth`` (e.g. ``["--jwt-secret", secret]``); the port is read from its JSON
+    start-up log line."""
 
-    def __init__(self, database_url, jwt_secret):
+    def __init__(self, database_url, auth):
         self.database_url = database_url
-        self.jwt_secret = jwt_secret
+        self.auth = list(auth)
         self.process = None
         self.port = None
         self.log = []
@@ -42,8 +43,8 @@ class RelayProcess:
         # Only what the relay needs: ROHRPOST_* variables of the caller stay out.
         environment = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": self.database_url}
         self.process = subprocess.Popen(
-            [relay_binary(), "serve", "--port", "0", "--log-format", "json", "--jwt-secret", self.jwt_secret,
-             "--prune-interval", "0"],
+            [relay_binary(), "serve", "--port", "0", "--log-format", "json", "--prune-interval", "0",
+             *self.auth],
             env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         threading.Thread(target=self._read_log, daemon=True).start()
