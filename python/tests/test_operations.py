@@ -76,3 +76,17 @@ def test_unwatch_reverses_to_watch_with_its_settings():
     [backwards] = collected_sql(Unwatch("testapp.Item", groups=["item-{id}"]), forwards=False)
     assert forwards.startswith("SELECT rohrpost.unwatch(")
     assert backwards.startswith("SELECT rohrpost.watch(") and "item-{id}" in backwards
+
+
+@pytest.mark.django_db
+def test_sqlmigrate_shows_the_watch_call_and_its_reverse():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    forwards, backwards = StringIO(), StringIO()
+    call_command("sqlmigrate", "testapp", "0002_watch_item", stdout=forwards)
+    call_command("sqlmigrate", "testapp", "0002_watch_item", backwards=True, stdout=backwards)
+
+    assert "SELECT rohrpost.watch(table_name => '\"testapp_item\"'::regclass" in forwards.getvalue()
+    assert "SELECT rohrpost.unwatch('\"testapp_item\"'::regclass)" in backwards.getvalue()
