@@ -62,7 +62,12 @@ class _WatchOperation(Operation):
         try:
             return state.apps.get_model(app_label, model_name)
         except LookupError:
-            return None
+            if app_label in state.apps.app_configs:
+                raise ValueError(
+                    f"{self.__class__.__name__}: {self.model_or_table} is no model at this point of the "
+                    f"migrations; put the operation after the migration that creates it"
+                ) from None
+            return None  # "schema.table"
 
     def _applies(self, app_label, schema_editor, model):
         """Whether to run here: PostgreSQL only, and where the router allows."""

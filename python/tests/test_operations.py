@@ -90,3 +90,18 @@ def test_sqlmigrate_shows_the_watch_call_and_its_reverse():
 
     assert "SELECT rohrpost.watch(table_name => '\"testapp_item\"'::regclass" in forwards.getvalue()
     assert "SELECT rohrpost.unwatch('\"testapp_item\"'::regclass)" in backwards.getvalue()
+
+
+def test_watch_of_a_model_the_state_does_not_have_yet_says_where_it_belongs():
+    state = ProjectState.from_apps(apps)
+    with pytest.raises(ValueError, match="after the migration that creates it"):
+        Watch("testapp.Missing")._model(state)
+    assert Watch("public.todo")._model(state) is None
+
+
+@pytest.mark.django_db
+def test_makemigrations_finds_nothing_to_do():
+    from django.core.management import call_command
+
+    # Exits 1 when a model change has no migration; Watch adds no model state.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
