@@ -63,6 +63,18 @@ def test_queryset_update_arrives_once_per_row(subscriber, collection):
     assert all(e["data"]["object"]["updated_fields"] == ["done"] for e in events)
 
 
+def test_delete_arrives_with_the_row_as_it_was(subscriber, collection):
+    item = Item.objects.create(collection=collection, title="milk")
+    subscriber.next_event()
+    item_id = item.pk
+
+    item.delete()
+
+    event = subscriber.next_event()
+    assert event["data"]["type"] == "delete"
+    assert event["data"]["object"] == {"id": item_id, "collection_id": collection.pk, "title": "milk", "done": False}
+
+
 def test_raw_sql_write_arrives(subscriber, collection):
     with connection.cursor() as cursor:
         cursor.execute(

@@ -133,3 +133,21 @@ def test_rerunning_a_file_the_relay_already_applied_changes_nothing():
     query(sql_file_text("0002_watch.sql"))
     assert query("SELECT version, applied_at FROM rohrpost.schema_migrations ORDER BY 1") == before
     assert has_capture_trigger("testapp_item")
+
+
+def test_migrate_after_rohrpost_relay_migrate_installed_the_sql_itself():
+    import subprocess
+
+    from harness.relay import relay_binary
+
+    migrate("rohrpost_relay", "zero")
+    settings_dict = connections["scratch"].settings_dict
+    url = f"postgres://postgres@127.0.0.1:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    subprocess.run([relay_binary(), "migrate"], env={"DATABASE_URL": url}, check=True, capture_output=True)
+    by_relay = recorded_versions()
+    assert set(sql_versions()) <= set(by_relay)
+
+    migrate()
+
+    assert recorded_versions() == by_relay
+    assert has_capture_trigger("testapp_item")
