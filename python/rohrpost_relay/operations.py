@@ -85,6 +85,7 @@ class _WatchOperation(Operation):
         return schema_editor.connection.ops.quote_name(model._meta.db_table)
 
     def _watch(self, app_label, schema_editor, state):
+        """Calls rohrpost.watch with the settings, field names turned into columns."""
         model = self._model(state)
         if not self._applies(app_label, schema_editor, model):
             return
@@ -103,6 +104,7 @@ class _WatchOperation(Operation):
         schema_editor.execute("SELECT rohrpost.watch(" + ", ".join(arguments) + ")", params)
 
     def _unwatch(self, app_label, schema_editor, state):
+        """Calls rohrpost.unwatch."""
         model = self._model(state)
         if not self._applies(app_label, schema_editor, model):
             return
@@ -111,6 +113,7 @@ class _WatchOperation(Operation):
         )
 
     def _settings_text(self):
+        """The given settings for describe(), e.g. " (groups item-{id})"."""
         parts = []
         if self.groups is not None:
             parts.append("groups " + ", ".join(self.groups))
@@ -122,6 +125,7 @@ class _WatchOperation(Operation):
 
     @property
     def _name_fragment(self):
+        """The target as a migration name part: "testapp.Item" -> "testapp_item"."""
         return re.sub(r"\W+", "_", self.model_or_table).strip("_").lower()
 
 

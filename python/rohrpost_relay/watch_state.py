@@ -50,7 +50,10 @@ def watch_states(using=DEFAULT_DB_ALIAS):
             key=lambda m: m._meta.label,
         )
         names = [connection.ops.quote_name(m._meta.db_table) for m in models]
-        cursor.execute("SELECT pg_catalog.to_regclass(n)::oid FROM unnest(%s::text[]) WITH ORDINALITY u(n, o) ORDER BY o", [names])
+        cursor.execute(
+            "SELECT pg_catalog.to_regclass(n)::oid FROM unnest(%s::text[]) WITH ORDINALITY u(n, o) ORDER BY o",
+            [names],
+        )
         oids = [row[0] for row in cursor.fetchall()]
 
     states = []

@@ -17,7 +17,8 @@ _cluster = None
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
     global _cluster
-    _cluster = PostgresCluster().start()
+    _cluster = PostgresCluster()  # set first, so pytest_unconfigure cleans up a failed start
+    _cluster.start()
     os.environ["ROHRPOST_TEST_PG_PORT"] = str(_cluster.port)
     os.environ["ROHRPOST_TEST_JWT_SECRET"] = secrets.token_urlsafe(48)
     os.environ["DJANGO_SETTINGS_MODULE"] = "testproject.settings"
