@@ -1,0 +1,17 @@
+"""The journal position a view's data is current to, for subscribing with ``since``."""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def current_position(using=DEFAULT_DB_ALIAS):
+    """``rohrpost.last_position()`` as the current transaction sees it: the highest
+    committed event position (0 if none).
+
+    Take it BEFORE reading the data the page shows (or read both inside one
+    REPEATABLE READ transaction): every change committed after the position is then
+    replayed to a client that subscribes with ``since`` set to it. Read after the data
+    under READ COMMITTED, a change committed in between would be in neither.
+    """
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT rohrpost.last_position()")
+        return cursor.fetchone()[0]

@@ -1,0 +1,153 @@
+"""The app's migrations install the relay's SQL, reverse step by step to zero, and
+install it again, in the scratch database (the relay serves another one)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connections
+
+from harness.relay import RelayProcess
+from testapp.models import Collection, Item
+
+pytestmark = pytest.mark.django_db(databases=["scratch"], transaction=True)
+
+REPO_SQL = Path(__file__).resolve().parents[2] / "sql"
+
+
+def sql_versions():
+    """The version numbers of the repository's sql/*.sql files."""
+    return [int(p.name.split("_", 1)[0]) for p in sorted(REPO_SQL.glob("*.sql"))]
+
+
+def query(sql, params=None):
+    """Runs sql on the scratch database; its rows, or None for a statement without."""
+    with connections["scratch"].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description is not None else None
+
+
+def recorded_versions():
+    """What rohrpost.schema_migrations holds, or None without schema rohrpost."""
+    if query("SELECT pg_catalog.to_regclass('rohrpost.schema_migrations')")[0][0] is None:
+        return None
+    return [row[0] for row in query("SELECT version FROM rohrpost.schema_migrations ORDER BY 1")]
+
+
+def has_capture_trigger(table):
+    return bool(query("SELECT FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = '_rohrpost_capture'", [table]))
+
+
+def function_exists(signature):
+    return query("SELECT pg_catalog.to_regprocedure(%s)", [signature])[0][0] is not None
+
+
+def migrate(app_label=None, target=None):
+    args = [a for a in (app_label, target) if a]
+    call_command("migrate", *args, database="scratch", verbosity=0)
+
+
+def test_migrate_applies_every_sql_file_and_watches_the_model():
+    assert recorded_versions() == sql_versions()
+    assert has_capture_trigger("testapp_item")
+    assert not has_capture_trigger("testapp_collection")
+
+
+def test_each_migration_reverses_its_own_sql_down_to_zero_and_migrate_installs_it_again(tmp_path):
+    # A table watched outside Django: reversing 0002_watch must unwatch it too.
+    query("CREATE TABLE extra (id int PRIMARY KEY)")
+    query("SELECT rohrpost.watch('extra', ARRAY['extra-{id}'])")
+
+    migrate("rohrpost_relay", "0004_handlers")
+    assert recorded_versions() == [1, 2, 3, 4]
+    migrate("rohrpost_relay", "0003_resume")
+    assert recorded_versions() == [1, 2, 3]
+    assert not function_exists("rohrpost.call_handler(text, text, jsonb, jsonb)")
+    migrate("rohrpost_relay", "0002_watch")
+    assert recorded_versions() == [1, 2]
+    assert not function_exists("rohrpost.read_group_events(text, bigint, integer)")
+    assert not function_exists("rohrpost.first_position()")
+    assert has_capture_trigger("testapp_item")
+
+    migrate("rohrpost_relay", "0001_journal")
+    assert recorded_versions() == [1]
+    assert not function_exists("rohrpost.watch(regclass, text[], text[])")
+    assert not has_capture_trigger("testapp_item")  # testapp's Watch was reversed first
+    assert not has_capture_trigger("extra")
+    assert query("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                 " WHERE n.nspname = 'rohrpost' AND p.proname LIKE 'capture_%%'") == [(0,)]
+
+    migrate("rohrpost_relay", "zero")
+    assert recorded_versions() is None
+    assert query("SELECT count(*) FROM pg_namespace WHERE nspname = 'rohrpost'") == [(0,)]
+    with pytest.raises(CommandError, match="migrate rohrpost_relay"):
+        call_command("rohrpost_status", database="scratch")
+
+    migrate()
+    assert recorded_versions() == sql_versions()
+    assert has_capture_trigger("testapp_item")
+    assert not has_capture_trigger("extra")
+
+    # And a relay on the re-migrated database delivers a save.
+    from django.conf import settings
+    from rohrpost_relay import token_for
+    from harness.client import RelayClient
+
+    database = connections["scratch"].settings_dict["NAME"]
+    port = connections["scratch"].settings_dict["PORT"]
+    relay = RelayProcess(f"postgres://postgres@127.0.0.1:{port}/{database}", ["--jwt-secret", settings.ROHRPOST_JWT_SECRET]).start()
+    try:
+        with RelayClient(relay.url) as client:
+            collection = Collection.objects.using("scratch").create(name="again")
+            assert client.subscribe(token_for(None, ["collection-*"]), "collection", collection.pk)["data"] == {
+                "group": f"collection-{collection.pk}"
+            }
+            item = Item.objects.using("scratch").create(collection=collection, title="after zero")
+            event = client.next_event()
+            assert event["data"]["type"] == "create"
+            assert event["data"]["object"]["id"] == item.pk
+    finally:
+        relay.stop()
+        query("DROP TABLE extra")
+
+
+def test_reversing_watch_unwatches_the_model_and_reapplying_watches_it_again():
+    migrate("testapp", "0001_initial")
+    assert not has_capture_trigger("testapp_item")
+    assert query("SELECT count(*) FROM rohrpost.watched_tables WHERE table_name = 'testapp_item'::regclass") == [(0,)]
+
+    migrate("testapp", "0002_watch_item")
+    assert has_capture_trigger("testapp_item")
+    assert query("SELECT groups, columns FROM rohrpost.watched_tables WHERE table_name = 'testapp_item'::regclass") == [
+        (["item-{id}", "collection-{collection_id}"], ["id", "title", "done", "collection_id"])  # table order
+    ]
+
+
+def test_rerunning_a_file_the_relay_already_applied_changes_nothing():
+    # `rohrpost-relay migrate` and Django may both have run a file: it checks its version.
+    from rohrpost_relay.relay_sql import sql_file_text
+
+    before = query("SELECT version, applied_at FROM rohrpost.schema_migrations ORDER BY 1")
+    query(sql_file_text("0002_watch.sql"))
+    assert query("SELECT version, applied_at FROM rohrpost.schema_migrations ORDER BY 1") == before
+    assert has_capture_trigger("testapp_item")
+
+
+def test_migrate_after_rohrpost_relay_migrate_installed_the_sql_itself():
+    import subprocess
+
+    from harness.relay import relay_binary
+
+    migrate("rohrpost_relay", "zero")
+    settings_dict = connections["scratch"].settings_dict
+    url = f"postgres://postgres@127.0.0.1:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    subprocess.run([relay_binary(), "migrate"], env={"DATABASE_URL": url}, check=True, capture_output=True)
+    by_relay = recorded_versions()
+    assert set(sql_versions()) <= set(by_relay)
+
+    migrate()
+
+    assert recorded_versions() == by_relay
+    assert has_capture_trigger("testapp_item")
