@@ -182,7 +182,7 @@ export class RohrpostClient extends Emitter {
     }
     return new Promise((resolve, reject) => {
       subscription.waiters.push({ resolve, reject })
-      // A subscribe already on its way answers this one too (a second one could race a resume).
+      // A subscribe already on its way answers this one too (a second could race a resume).
       if (this.socketState === 'open' && !subscription.inFlight) this._sendSubscribe(name, subscription, false)
     })
   }
@@ -237,6 +237,9 @@ export class RohrpostClient extends Emitter {
     socket.onopen = () => this._onOpen(socket)
     socket.onmessage = (event) => this._onMessage(socket, event)
     socket.onclose = (event) => this._onClose(socket, event)
+    // Browsers follow an error with a close event; node 20's WebSocket, when it cannot
+    // connect, does not, so an error counts as the close.
+    socket.onerror = () => this._onClose(socket, { code: 1006, reason: 'error' })
   }
 
   _onOpen (socket) {
@@ -256,7 +259,7 @@ export class RohrpostClient extends Emitter {
 
   _onClose (socket, event) {
     if (socket !== this._socket || this.socketState === 'closed') return
-    socket.onopen = socket.onmessage = socket.onclose = null
+    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null
     this.socketState = 'closed'
     clearTimeout(this._pingTimer)
     this._dropOpenRequests()
@@ -305,11 +308,8 @@ export class RohrpostClient extends Emitter {
       subscription.inFlight = false
     }
     for (const request of requests) {
-      if (request.kind === 'subscribe') {
-        const subscription = this._subscriptions.get(request.name)
-        if (subscription) subscription.waiters.unshift(...request.waiters)
-        else this._settle(request.waiters, 'reject', 'Unsubscribed')
-      } else if (request.kind === 'unsubscribe') {
+      // A subscribe's promises stay with its group, for the subscribe the next socket sends.
+      if (request.kind === 'unsubscribe') {
         request.resolve()
       } else if (request.kind === 'call') {
         clearTimeout(request.timer)
@@ -358,10 +358,8 @@ export class RohrpostClient extends Emitter {
     const data = Object.assign({}, subscription.group)
     if (resuming && subscription.since !== null) data.since = subscription.since
     const id = this._nextRequestId++
-    const waiters = subscription.waiters
-    subscription.waiters = []
     subscription.inFlight = true
-    this._openRequests.set(id, { kind: 'subscribe', name, waiters, resuming })
+    this._openRequests.set(id, { kind: 'subscribe', name, resuming })
     this._send({ type: 'subscribe', id, auth_jwt: this._token(), data })
   }
 
@@ -418,14 +416,11 @@ export class RohrpostClient extends Emitter {
 
   _handleSubscribeReply (request, message) {
     const subscription = this._subscriptions.get(request.name)
-    if (!subscription) {
-      this._settle(request.waiters, message.error !== undefined ? 'reject' : 'resolve', message.error ?? message.data)
-      return
-    }
+    if (!subscription) return // unsubscribed meanwhile
     subscription.inFlight = false
     if (message.error !== undefined) {
       if (!subscription.live) this._subscriptions.delete(request.name)
-      this._settle(request.waiters, 'reject', message.error)
+      this._settle(subscription.waiters, 'reject', message.error)
       // A group the relay no longer lets this client resume hears why.
       if (subscription.confirmed && !subscription.live) this.emit(request.name, message.error)
       return
@@ -443,7 +438,7 @@ export class RohrpostClient extends Emitter {
     // A group that has seen no event yet resumes from what the client saw anywhere: the
     // relay sends it everything committed after that.
     if (subscription.since === null) subscription.since = this._watermark
-    this._settle(request.waiters, 'resolve', message.data)
+    this._settle(subscription.waiters, 'resolve', message.data)
     if (request.resuming && wasConfirmed) {
       this.emit(recovered ? 'recovered' : 'not-recovered', request.name, Object.assign({}, subscription.group))
     }
@@ -461,7 +456,7 @@ export class RohrpostClient extends Emitter {
       }
       if (this._watermark === null || id > this._watermark) this._watermark = id
     }
-    this.emit(name, null, message.data)
+    this.emit(name, null, message.data, id)
   }
 
   _settle (waiters, how, value) {
