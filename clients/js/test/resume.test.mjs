@@ -82,3 +82,39 @@ test('a relay killed and restarted while rows change: every event once, in order
   assert.deepEqual(seen.recovered.map(([group]) => group).sort(), ['all-items', 'item-50'])
   assert.deepEqual(seen['not-recovered'], [])
 })
+
+test('a resume beyond what the relay sends gives not-recovered, then live events', async (t) => {
+  const database = await cluster.createDatabase()
+  await prepareItems(database)
+  const relay = await RelayProcess.start(database, ['--max-resume-events', '3'])
+  t.after(() => relay.stop())
+  const client = new RohrpostClient(relay.url, { backoff: FAST_BACKOFF })
+  t.after(() => client.close())
+  const seen = record(client, ['all-items', 'recovered', 'not-recovered', 'reconnecting', 'log'])
+  await client.subscribe({ type: 'all-items' })
+  await psql(database, "INSERT INTO item (title) VALUES ('seen')")
+  await waitUntil(() => seen['all-items'].length === 1, { what: 'the first event' })
+
+  await relay.kill()
+  // More events than one resume may send: the relay cannot replay them.
+  for (let row = 0; row < 5; row++) await psql(database, "INSERT INTO item (title) VALUES ('missed')")
+  await relay.start()
+  await waitUntil(() => seen['not-recovered'].length === 1, { what: 'not-recovered', state: () => seen })
+  assert.deepEqual(seen['not-recovered'], [['all-items', { type: 'all-items' }]])
+  assert.deepEqual(seen.recovered, [])
+  const subscribes = seen.log.map(([entry]) => entry).filter(({ direction }) => direction === 'send')
+    .map(({ data }) => JSON.parse(data)).filter(({ type }) => type === 'subscribe')
+  const firstId = seen['all-items'][0][2]
+  assert.deepEqual(subscribes.map(({ data }) => data), [{ type: 'all-items' }, { type: 'all-items', since: firstId }],
+    'the second subscribe resumed from the event seen')
+
+  await psql(database, "INSERT INTO item (title) VALUES ('live')")
+  await waitUntil(() => seen['all-items'].some(([, data]) => data.object.title === 'live'), { what: 'the live event', state: () => seen })
+  assert.equal(seen['all-items'].filter(([, data]) => data.object.title === 'missed').length, 0)
+
+  // Each delay while the relay was away stayed within its attempt's doubling bound.
+  assert.ok(seen.reconnecting.length >= 1)
+  for (const [{ attempt, delay }] of seen.reconnecting) {
+    assert.ok(delay >= 0 && delay < Math.min(FAST_BACKOFF.maxDelay, FAST_BACKOFF.initialDelay * 2 ** (attempt - 1)), `attempt ${attempt}: ${delay} ms`)
+  }
+})
