@@ -66,7 +66,10 @@ export class RelayProcess {
     this._output = ''
   }
 
-  /** Starts a relay on a free port with `args` added to `serve`; waits until it is ready. */
+  /**
+   * Starts a relay on a free port with `args` added to `serve` (and `--auth none` unless
+   * they say `--auth`); waits until it is ready.
+   */
   static async start (databaseURL, args = []) {
     const relay = new RelayProcess(databaseURL, await freePort(), args)
     await relay.start()
@@ -86,7 +89,8 @@ export class RelayProcess {
   /** Starts (or starts again) the relay and waits until /readyz answers 200. */
   async start () {
     const child = spawn(relayBinary(), [
-      'serve', '--port', String(this.port), '--auth', 'none', '--log-level', 'warning', ...this.args
+      'serve', '--port', String(this.port), '--log-level', 'warning',
+      ...(this.args.includes('--auth') ? [] : ['--auth', 'none']), ...this.args
     ], { env: relayEnvironment(this.databaseURL), stdio: ['ignore', 'pipe', 'pipe'] })
     this._child = child
     running.add(this)
