@@ -57,7 +57,10 @@ export function groupName (group) {
   return group.id === undefined || group.id === null ? `${group.type}` : `${group.type}-${group.id}`
 }
 
-/** A minimal event emitter: `on`, `once`, `off`, `emit` (and rohrpost-js's aliases). */
+/**
+ * A minimal event emitter: `on`, `once`, `off`, `emit`, and the names rohrpost-js apps
+ * know from node's EventEmitter. An `error` nobody listens to is dropped, not thrown.
+ */
 class Emitter {
   constructor () {
     this._listeners = new Map()
@@ -117,7 +120,9 @@ class Emitter {
  *
  * Events: `open`, `closed` ({code, reason}), `reconnecting` ({attempt, delay}), `error`
  * (a text), `ping`, `pong`, `message` (each message received), `log`, `recovered` and
- * `not-recovered` (group name, group object), and one per group name with `(err, data)`.
+ * `not-recovered` (group name, group object), and one per group name with
+ * `(err, data, id)`: `err` is null for an event (`data` is the message's `data`, `id` its
+ * position), or the relay's refusal when a subscribe after a reconnect was refused.
  */
 export class RohrpostClient extends Emitter {
   /**
@@ -170,6 +175,7 @@ export class RohrpostClient extends Emitter {
    *   with `on(reply.group, (err, data) => ...)`
    */
   subscribe (group) {
+    if (this._normalClose) return Promise.reject(new Error('the client is closed'))
     const name = groupName(group)
     let subscription = this._subscriptions.get(name)
     if (!subscription) {
@@ -206,6 +212,7 @@ export class RohrpostClient extends Emitter {
    * reply's `error`, or with an Error after `opts.timeout` ms (2000 by default).
    */
   call (name, data, opts = {}) {
+    if (this._normalClose) return Promise.reject(new Error('the client is closed'))
     const timeout = opts.timeout ?? DEFAULT_CALL_TIMEOUT
     return new Promise((resolve, reject) => {
       const entry = { kind: 'call', resolve, reject, timer: null, id: null }
