@@ -432,7 +432,6 @@ export class RohrpostClient extends Emitter {
       if (subscription.confirmed && !subscription.live) this.emit(request.name, message.error)
       return
     }
-    const wasConfirmed = subscription.confirmed
     subscription.confirmed = true
     subscription.live = true
     const recovered = request.resuming && message.data?.recovered === true
@@ -446,7 +445,7 @@ export class RohrpostClient extends Emitter {
     // relay sends it everything committed after that.
     if (subscription.since === null) subscription.since = this._watermark
     this._settle(subscription.waiters, 'resolve', message.data)
-    if (request.resuming && wasConfirmed) {
+    if (request.resuming) {
       this.emit(recovered ? 'recovered' : 'not-recovered', request.name, Object.assign({}, subscription.group))
     }
   }
