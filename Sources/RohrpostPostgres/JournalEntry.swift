@@ -2,7 +2,7 @@
 public struct JournalEntry: Sendable, Hashable {
     /// The row change's position in commit order; clients see it as the event `id`.
     public var position: Int64
-    /// `create`, `update` or `delete`.
+    /// `create`, `update`, `delete`, or `message:<type>` for a message from `rohrpost.send`.
     public var kind: String
     /// The schema-qualified table the row belongs to.
     public var tableName: String

@@ -38,13 +38,19 @@ extension RowChange {
 
     /// The text of one event message.
     static func message(position: [UInt8], kind: ChangeKind, group: String, object: [UInt8]) -> [UInt8] {
+        subscriptionUpdate(position: position, type: Array(#""\#(kind.rawValue)""#.utf8), group: group, object: object)
+    }
+
+    /// `{"id":<position>,"type":"subscription-update","data":{"type":<type>,"group":<group>,"object":<object>}}`,
+    /// with `type` already JSON text.
+    static func subscriptionUpdate(position: [UInt8], type: [UInt8], group: String, object: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(80 + position.count + group.utf8.count + object.count)
         bytes.append(contentsOf: #"{"id":"#.utf8)
         bytes.append(contentsOf: position)
-        bytes.append(contentsOf: #","type":"subscription-update","data":{"type":""#.utf8)
-        bytes.append(contentsOf: kind.rawValue.utf8)
-        bytes.append(contentsOf: #"","group":"#.utf8)
+        bytes.append(contentsOf: #","type":"subscription-update","data":{"type":"#.utf8)
+        bytes.append(contentsOf: type)
+        bytes.append(contentsOf: #","group":"#.utf8)
         bytes.appendJSONString(group)
         bytes.append(contentsOf: #","object":"#.utf8)
         bytes.append(contentsOf: object)

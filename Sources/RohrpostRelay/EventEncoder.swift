@@ -7,19 +7,29 @@ import RohrpostServer
 struct EventEncoder {
     private let allocator = ByteBufferAllocator()
 
-    /// The frames for `entries`, in commit order; entries of an unknown kind are skipped.
+    /// The frames for `entries`, in commit order: row changes and app messages; entries of
+    /// an unknown kind are skipped.
     /// With `group`, only the frames for that group.
     func frames(for entries: [JournalEntry], onlyFor group: String? = nil) -> [GroupMessage] {
         var messages: [GroupMessage] = []
         messages.reserveCapacity(entries.count * 2)
         for entry in entries {
-            guard let change = RowChange(entry) else { continue }
-            for message in change.messages() where group == nil || message.group == group {
+            for message in Self.messages(of: entry) where group == nil || message.group == group {
                 let frame = OutboundFrame.text(message.text, allocator: allocator)
                 messages.append(GroupMessage(group: message.group, frame: frame, position: entry.position))
             }
         }
         return messages
+    }
+
+    /// The texts a journal entry sends: a row change's, or a message's from `rohrpost.send`;
+    /// none for a kind this relay does not know.
+    private static func messages(of entry: JournalEntry) -> [(group: String, text: [UInt8])] {
+        if let change = RowChange(entry) { return change.messages() }
+        if let message = AppMessage(position: entry.position, kind: entry.kind, object: entry.object, groups: entry.groups) {
+            return message.messages()
+        }
+        return []
     }
 }
 
