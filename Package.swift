@@ -52,7 +52,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-            ]
+            ],
+            plugins: ["EmbedClientScript"]
         ),
 
         // The relay as a library: configuration and the services that join both sides.
@@ -113,9 +114,11 @@ let package = Package(
             ]
         ),
 
-        // Build tool that embeds the SQL migrations of `sql/` into the PostgreSQL module.
-        .executableTarget(name: "EmbedSQLTool"),
-        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["EmbedSQLTool"]),
+        // Build tools that embed the SQL migrations of `sql/` into the PostgreSQL module and
+        // the JavaScript client of `clients/js/` into the server module (the live page's).
+        .executableTarget(name: "EmbedTool"),
+        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["EmbedTool"]),
+        .plugin(name: "EmbedClientScript", capability: .buildTool(), dependencies: ["EmbedTool"]),
 
         // Shared by the live tests: a throwaway PostgreSQL cluster and a WebSocket client.
         .target(

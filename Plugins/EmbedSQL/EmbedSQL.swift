@@ -15,10 +15,10 @@ struct EmbedSQL: BuildToolPlugin {
         return [
             .buildCommand(
                 displayName: "Embedding the SQL migrations of sql/",
-                executable: try context.tool(named: "EmbedSQLTool").url,
+                executable: try context.tool(named: "EmbedTool").url,
                 // The folder itself is an input too, so that adding a migration re-runs
                 // the tool (which lists the folder) without a change to the package.
-                arguments: [output.path(), sqlDirectory.path()],
+                arguments: ["migrations", output.path(), sqlDirectory.path()],
                 inputFiles: files + [sqlDirectory],
                 outputFiles: [output]
             )

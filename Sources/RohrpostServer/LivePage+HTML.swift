@@ -46,8 +46,7 @@ extension LivePage {
         </table>
         <h2 class="muted" style="font-size: 1rem">Recent events</h2>
         <ol id="log"></ol>
-        <script src="/rohrpost.js"></script>
-        <script src="/live.js"></script>
+        <script type="module" src="/live.js"></script>
         </body>
         </html>
 

@@ -1,6 +1,7 @@
 /// The live page: `GET /` shows the rows of one group changing as they change, and the
-/// server's status. It is plain HTML with two scripts, a small rohrpost client and the
-/// page's own, held here as text so the binary needs no files beside it.
+/// server's status. It is plain HTML with the page's script, an ES module that imports
+/// the repository's JavaScript client (clients/js/rohrpost.js, embedded at build time),
+/// held here as text so the binary needs no files beside it.
 enum LivePage {
     /// One file of the page.
     struct File {

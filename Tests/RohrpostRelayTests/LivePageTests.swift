@@ -9,6 +9,10 @@ import Testing
     /// The demo's table, groups and `live_rows` handler, as `rohrpost-relay demo` installs them.
     static let demoTable = DemoSchema.sql
 
+    /// The repository's root folder.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
     /// The live page as the demo serves it: with the demo's SQL handlers.
     static func demoPage(_ configuration: inout RelayConfiguration) {
         configuration.livePage = true
@@ -29,8 +33,10 @@ import Testing
             let page = try await PlainHTTP.get("/", port: live.port)
             #expect(page.status == 200)
             #expect(page.body.contains(#"<body data-path="/ws/rohrpost/">"#))
-            #expect(page.body.contains(#"<script src="/rohrpost.js"></script>"#))
-            #expect(try await PlainHTTP.get("/live.js", port: live.port).body.contains("new RohrpostClient("))
+            #expect(page.body.contains(#"<script type="module" src="/live.js"></script>"#))
+            #expect(try await PlainHTTP.get("/live.js", port: live.port).body.contains(#"import RohrpostClient, { groupName } from "/rohrpost.js""#))
+            let script = try String(contentsOfFile: Self.repository + "/clients/js/rohrpost.js", encoding: .utf8)
+            #expect(try await PlainHTTP.get("/rohrpost.js", port: live.port).body == script, "the repository's one JS client")
 
             let client = try await live.subscriber(#"{"type": "todo"}"#)
             let status = try await PlainHTTP.get("/status", port: live.port)

@@ -169,7 +169,8 @@ export class RohrpostClient extends Emitter {
 
   /**
    * Subscribes to `group` (e.g. `{type: 'collection', id: 5}`), now or once connected, and
-   * again after every reconnect (resuming from the last event seen).
+   * again after every reconnect (resuming from the last event seen). With `since` (e.g.
+   * the position a page's data was read at), the first subscribe already resumes from it.
    *
    * @returns {Promise<{group: string, recovered?: boolean}>} the relay's reply data; listen
    *   with `on(reply.group, (err, data) => ...)`
@@ -184,12 +185,16 @@ export class RohrpostClient extends Emitter {
         confirmed: false, live: false, inFlight: false, waiters: []
       }
       delete subscription.group.since
+      if (typeof group.since === 'number') {
+        subscription.since = group.since
+        subscription.lastId = group.since
+      }
       this._subscriptions.set(name, subscription)
     }
     return new Promise((resolve, reject) => {
       subscription.waiters.push({ resolve, reject })
       // A subscribe already on its way answers this one too (a second could race a resume).
-      if (this.socketState === 'open' && !subscription.inFlight) this._sendSubscribe(name, subscription, false)
+      if (this.socketState === 'open' && !subscription.inFlight) this._sendSubscribe(name, subscription)
     })
   }
 
@@ -255,7 +260,7 @@ export class RohrpostClient extends Emitter {
     // Subscribes go out before `open` listeners run, so a listener that subscribes again
     // joins the resuming subscribe instead of racing it.
     for (const [name, subscription] of this._subscriptions) {
-      if (!subscription.inFlight) this._sendSubscribe(name, subscription, subscription.confirmed)
+      if (!subscription.inFlight) this._sendSubscribe(name, subscription)
     }
     const queued = this._queuedCalls
     this._queuedCalls = []
@@ -360,8 +365,10 @@ export class RohrpostClient extends Emitter {
     })
   }
 
-  /** Subscribes `subscription`, with `since` when resuming a group confirmed before. */
-  _sendSubscribe (name, subscription, resuming) {
+  /** Subscribes `subscription`, with `since` when resuming: a group confirmed before, or
+   * one subscribed with `since`. */
+  _sendSubscribe (name, subscription) {
+    const resuming = subscription.confirmed || subscription.since !== null
     const data = Object.assign({}, subscription.group)
     if (resuming && subscription.since !== null) data.since = subscription.since
     const id = this._nextRequestId++

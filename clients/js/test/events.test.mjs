@@ -44,6 +44,22 @@ test('subscribe resolves with the group and its listener gets create, update and
   assert.equal(new Set(ids).size, 3)
 })
 
+test('a subscribe with since gets exactly the events after that position, then live ones', async (t) => {
+  const { database, client } = await setUp(t)
+  await psql(database, "INSERT INTO item (title) VALUES ('before')")
+  const position = Number((await psql(database, 'SELECT rohrpost.last_position()')).trim())
+  await psql(database, "INSERT INTO item (title) VALUES ('missed')")
+  const recovered = []
+  client.on('recovered', (name) => recovered.push(name))
+  const seen = record(client, ['all-items'])
+  const reply = await client.subscribe({ type: 'all-items', since: position })
+  assert.deepEqual(reply, { group: 'all-items', recovered: true })
+  await psql(database, "INSERT INTO item (title) VALUES ('live')")
+  await waitUntil(() => seen['all-items'].length === 2, { what: 'two creates', state: () => seen })
+  assert.deepEqual(seen['all-items'].map(([, data]) => data.object.title), ['missed', 'live'])
+  assert.deepEqual(recovered, ['all-items'])
+})
+
 test('a group without an id is keyed by its type alone', async (t) => {
   const { database, client } = await setUp(t)
   const reply = await client.subscribe({ type: 'all-items' })
