@@ -3,11 +3,13 @@ import RohrpostServer
 
 extension Relay {
     /// `/readyz` follows the LISTEN connection; `/metrics` samples the gauges, then reads
-    /// `text`; with the live page, `/status` reports the counts it shows.
+    /// `text`; with the live page, `/status` reports the counts it shows; `publish` serves
+    /// its path.
     static func endpoints(
-        listener: Listener, fanOut: FanOut, limits: ConnectionLimits, metrics: RelayMetrics, text: (@Sendable () -> String)?, livePage: Bool
+        listener: Listener, fanOut: FanOut, limits: ConnectionLimits, metrics: RelayMetrics, text: (@Sendable () -> String)?, livePage: Bool,
+        publish: PublishEndpoint?
     ) -> HTTPEndpoints {
-        var endpoints = HTTPEndpoints(readiness: { listener.status.readiness }, livePage: livePage)
+        var endpoints = HTTPEndpoints(readiness: { listener.status.readiness }, livePage: livePage, publish: publish)
         if let text {
             endpoints.metrics = { @Sendable () async -> String in
                 metrics.sample(await fanOut.census())

@@ -58,7 +58,8 @@ public final class Relay: Service, Sendable {
             perAddress: configuration.server.maximumConnectionsPerAddress)
         let endpoints = Self.endpoints(
             listener: listener, fanOut: fanOut, limits: limits, metrics: metrics, text: configuration.metrics.text,
-            livePage: configuration.livePage)
+            livePage: configuration.livePage,
+            publish: configuration.publish.map { Publisher(configuration: $0, pool: queries, metrics: metrics).endpoint })
         self.makeServer = { handlers in
             WebSocketServer(
                 configuration: configuration.server, group: eventLoops, fanOut: fanOut,

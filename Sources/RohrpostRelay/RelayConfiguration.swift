@@ -27,6 +27,9 @@ public struct RelayConfiguration: Sendable {
     /// Whether `GET /` serves the live page (a group's rows changing live, in a browser) and
     /// `GET /status` the counts it shows. Defaults to off.
     public var livePage = false
+    /// `POST /publish` for services without a database connection; nil serves none.
+    /// Defaults to nil.
+    public var publish: PublishConfiguration?
 
     /// Creates a configuration for the database at `databaseURL` (a libpq connection
     /// string or URL; empty uses the `PG*` environment variables) with default settings.

@@ -18,6 +18,7 @@ final class RelayMetrics: Sendable {
     private let subscriptions: Gauge
     private let groups: Gauge
     private let commitToPublish: CoreMetrics.Timer
+    private let factory: any MetricsFactory
     /// When the last event arrived; until one does, when the relay was created.
     private let lastEvent = Mutex(ContinuousClock.now)
     private let hasListened = Atomic<Bool>(false)
@@ -37,6 +38,13 @@ final class RelayMetrics: Sendable {
         subscriptions = Gauge(label: "rohrpost_subscriptions", factory: factory)
         groups = Gauge(label: "rohrpost_groups", factory: factory)
         commitToPublish = CoreMetrics.Timer(label: "rohrpost_commit_to_send_seconds", factory: factory)
+        self.factory = factory
+    }
+
+    /// Counts a `POST /publish` request by the status it was answered with.
+    func published(status: Int) {
+        Counter(label: "rohrpost_publish_requests_total", dimensions: [("status", String(status))], factory: factory)
+            .increment()
     }
 
     /// Counts a page of events the listener read from the journal (on its thread).

@@ -1,5 +1,6 @@
 /// What the plain HTTP endpoints next to the WebSocket path report: `GET /readyz`,
-/// `GET /metrics` and `GET /status`, and whether `GET /` serves the live page. Whoever runs
+/// `GET /metrics` and `GET /status`, whether `GET /` serves the live page, and who
+/// answers `POST` to the publish path. Whoever runs
 /// the server supplies them, so this module knows neither PostgreSQL nor a metrics backend.
 public struct HTTPEndpoints: Sendable {
     /// Whether the server should get traffic, asked on an event loop at every `GET /readyz`,
@@ -13,6 +14,9 @@ public struct HTTPEndpoints: Sendable {
     public var status: (@Sendable () async -> String)?
     /// Whether `GET /` serves the live page (with its scripts). Defaults to false.
     public var livePage: Bool
+    /// `POST` messages to groups, for services without a database connection; nil serves
+    /// no such path. Defaults to nil.
+    public var publish: PublishEndpoint?
 
     /// Creates endpoints that report `readiness` and `status`, serve `metrics`, and the
     /// live page if `livePage`.
@@ -20,12 +24,14 @@ public struct HTTPEndpoints: Sendable {
         readiness: @escaping @Sendable () -> Readiness = { .ready },
         metrics: (@Sendable () async -> String)? = nil,
         status: (@Sendable () async -> String)? = nil,
-        livePage: Bool = false
+        livePage: Bool = false,
+        publish: PublishEndpoint? = nil
     ) {
         self.readiness = readiness
         self.metrics = metrics
         self.status = status
         self.livePage = livePage
+        self.publish = publish
     }
 }
 

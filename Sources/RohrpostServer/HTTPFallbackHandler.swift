@@ -2,16 +2,19 @@ import NIOCore
 import NIOHTTP1
 
 /// Answers plain HTTP requests that did not upgrade to WebSocket: the health, readiness,
-/// metrics and status endpoints, the live page, and short texts for everything else. One response per
-/// connection, then it closes.
+/// metrics and status endpoints, the live page, publish requests, and short texts for
+/// everything else. One response per connection, then it closes.
 final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let webSocketPath: String
     private let allowedOrigins: Set<String>?
-    private let endpoints: HTTPEndpoints
+    let endpoints: HTTPEndpoints
     private var answered = false
+    /// The body of a publish request, while it arrives; with its `Authorization` header.
+    var publishBody: RequestBody?
+    var publishAuthorization: String?
     /// Set when the upgrader refused the request because its client holds its limit.
     private var addressOverLimit = false
 
@@ -22,15 +25,27 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(let head) = unwrapInboundIn(data), !answered else { return }
-        answered = true
+        switch unwrapInboundIn(data) {
+        case .head(let head) where !answered:
+            answered = true
+            route(head, context: context)
+        case .head:
+            break
+        case .body(let buffer):
+            publishBodyArrived(buffer, context: context)
+        case .end:
+            publishRequestEnded(context: context)
+        }
+    }
+
+    private func route(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let withBody = head.method != .HEAD
         if addressOverLimit {
             return respond(
                 context, .serviceUnavailable, "Too many connections from your address; try again later.\n",
                 withBody: withBody, extraHeaders: [("Retry-After", "5")])
         }
-        switch HTTPRoute(method: head.method, uri: head.uri, webSocketPath: webSocketPath) {
+        switch HTTPRoute(method: head.method, uri: head.uri, webSocketPath: webSocketPath, publishPath: endpoints.publish?.path) {
         case .health:
             respond(context, .ok, "ok\n", withBody: withBody)
         case .readiness:
@@ -55,8 +70,10 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
             respond(context, .forbidden, "This origin may not connect.\n", withBody: withBody)
         case .webSocketWithoutUpgrade:
             respond(context, .upgradeRequired, "Connect with a WebSocket client to \(webSocketPath).\n", withBody: withBody)
-        case .methodNotAllowed:
-            respond(context, .methodNotAllowed, "Only GET and HEAD are served here.\n", withBody: withBody, extraHeaders: [("Allow", "GET, HEAD")])
+        case .publish:
+            publishRequestStarted(head, context: context)
+        case .methodNotAllowed(let allow):
+            respond(context, .methodNotAllowed, "Only \(allow) is served here.\n", withBody: withBody, extraHeaders: [("Allow", allow)])
         case .notFound:
             notFound(context, withBody: withBody)
         }
@@ -83,7 +100,7 @@ final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler 
         respond(context, .notFound, "Not found. rohrpost clients connect to \(webSocketPath).\n", withBody: withBody)
     }
 
-    private func respond(
+    func respond(
         _ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ text: String, withBody: Bool,
         contentType: String = "text/plain; charset=utf-8", extraHeaders: [(String, String)] = []
     ) {

@@ -12,16 +12,23 @@ enum HTTPRoute: Hashable {
     case status
     /// `GET /` and the live page's scripts, by path.
     case livePage(String)
+    /// `POST` to the publish path.
+    case publish
     /// The WebSocket path asked for without an upgrade.
     case webSocketWithoutUpgrade
-    /// A known path with a method other than GET or HEAD.
-    case methodNotAllowed
+    /// A known path with a method it does not serve: the publish path takes only POST,
+    /// the others only GET and HEAD.
+    case methodNotAllowed(allow: String)
     /// Anything else.
     case notFound
 
     /// The route of a request for `uri` (query ignored) with `method`.
-    init(method: HTTPMethod, uri: String, webSocketPath: String) {
+    init(method: HTTPMethod, uri: String, webSocketPath: String, publishPath: String? = nil) {
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        if let publishPath, path == publishPath {
+            self = method == .POST ? .publish : .methodNotAllowed(allow: "POST")
+            return
+        }
         let route: HTTPRoute
         switch path {
         case webSocketPath: route = .webSocketWithoutUpgrade
@@ -33,6 +40,6 @@ enum HTTPRoute: Hashable {
         default: route = .notFound
         }
         let readsOnly = method == .GET || method == .HEAD
-        self = readsOnly || route == .notFound || route == .webSocketWithoutUpgrade ? route : .methodNotAllowed
+        self = readsOnly || route == .notFound || route == .webSocketWithoutUpgrade ? route : .methodNotAllowed(allow: "GET, HEAD")
     }
 }

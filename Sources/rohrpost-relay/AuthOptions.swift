@@ -53,6 +53,8 @@ struct AuthOptions: ParsableArguments {
         var policy: any AccessPolicy
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var pool: QueryPool?
+        /// Checks tokens with the current keys; nil without JWT.
+        var tokenVerifier: (@Sendable () -> TokenVerifier)?
     }
 
     /// The access setup these options and the environment describe.
@@ -91,7 +93,8 @@ struct AuthOptions: ParsableArguments {
             throw StartupError(error.message)
         }
         let authorization = try groupAuthorization(environment, databaseURL: databaseURL, logger: logger)
-        let policy = TokenAccessPolicy(keys: store, requirements: try requirements(environment), authorization: authorization.rule, logger: logger)
+        let requirements = try requirements(environment)
+        let policy = TokenAccessPolicy(keys: store, requirements: requirements, authorization: authorization.rule, logger: logger)
         logger.info(
             "JWT authentication on",
             metadata: [
@@ -99,7 +102,8 @@ struct AuthOptions: ParsableArguments {
                 "authorization": "\(authorization.mode.rawValue)",
             ])
         return Setup(
-            policy: policy, services: [.init(service: KeyReloader(store: store, logger: logger))], pool: authorization.pool)
+            policy: policy, services: [.init(service: KeyReloader(store: store, logger: logger))], pool: authorization.pool,
+            tokenVerifier: { TokenVerifier(keys: store.keys, requirements: requirements) })
     }
 
     private func keySources(_ environment: [String: String]) throws -> KeySources {

@@ -12,7 +12,7 @@ struct RelayAssembly {
 
     init(
         databaseURL: String, server: ServerOptions, journal: JournalOptions, access: AuthOptions.Setup,
-        livePage: Bool, defaultSQLHandlers: String? = nil, logger: Logger
+        livePage: Bool, publish: PublishConfiguration? = nil, defaultSQLHandlers: String? = nil, logger: Logger
     ) throws {
         var configuration = RelayConfiguration(
             databaseURL: databaseURL, server: try server.configuration(), journal: try journal.configuration())
@@ -21,6 +21,7 @@ struct RelayAssembly {
         configuration.sqlHandlersSchema = try server.sqlHandlersSchema() ?? defaultSQLHandlers
         configuration.shutdownGrace = try server.shutdownGracePeriod()
         configuration.livePage = livePage
+        configuration.publish = publish
         Self.raiseOpenFileLimit(logger: logger)
         relay = Relay(configuration: configuration, logger: logger)
         shutdownGrace = configuration.shutdownGrace

@@ -13,6 +13,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
     @OptionGroup var journal: JournalOptions
     @OptionGroup var auth: AuthOptions
+    @OptionGroup var publish: PublishOptions
 
     @Flag(help: "Apply the SQL migrations before serving. (default: off; env: ROHRPOST_MIGRATE=true)")
     var migrate = false
@@ -27,7 +28,8 @@ struct Serve: AsyncParsableCommand {
         defer { access.pool?.shutdown() }
         let assembly = try RelayAssembly(
             databaseURL: databaseURL, server: server, journal: journal, access: access,
-            livePage: try OptionEnvironment().isOn(livePage, "live-page"), logger: logger)
+            livePage: try OptionEnvironment().isOn(livePage, "live-page"),
+            publish: try publish.configuration(verifier: access.tokenVerifier), logger: logger)
         if try OptionEnvironment().isOn(migrate, "migrate") {
             try await Database(connectionString: databaseURL).migrate(logger: logger)
         }
