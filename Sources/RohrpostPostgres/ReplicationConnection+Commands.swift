@@ -29,7 +29,7 @@ extension ReplicationConnection {
     static func failure(_ result: OpaquePointer, while action: String) -> PostgresError {
         let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
         let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
-        var message = primary ?? String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+        var message = primary ?? oneLine(String(cString: PQresultErrorMessage(result)))
         if message.isEmpty { message = "the server answered \(String(cString: PQresStatus(PQresultStatus(result))))" }
         var hint = ""
         if message.contains("wal_level") {
@@ -46,8 +46,12 @@ extension ReplicationConnection {
     }
 
     static func errorText(_ connection: OpaquePointer) -> String {
-        String(cString: PQerrorMessage(connection))
-            .split(whereSeparator: \.isNewline)
+        oneLine(String(cString: PQerrorMessage(connection)))
+    }
+
+    /// libpq's several-line messages on one line, for logs.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .joined(separator: "; ")
     }

@@ -17,6 +17,8 @@ public actor ReplicationConnection {
     private let thread: ReplicationThread
     /// Set by `connect` before anyone else sees this actor.
     var handle: ReplicationHandle?
+    /// Why the stream ended, once it has: every later read throws it.
+    var endOfStream: (any Error)?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 

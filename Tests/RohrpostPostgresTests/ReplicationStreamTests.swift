@@ -17,15 +17,17 @@ extension ReplicationConnectionTests {
                 guard ContinuousClock.now < deadline else {
                     throw PostgresError(.unexpectedResult, "only \(transactions.count) of \(count) transactions arrived in \(limit)")
                 }
-                switch try await replication.read(timeout: .milliseconds(500)) {
-                case .xLogData(let data):
-                    if let transaction = try assembler.feed(PgOutputMessage(decoding: data.payload)) {
-                        transactions.append(transaction)
+                for message in try await replication.read(upTo: 1_000, timeout: .milliseconds(500)) {
+                    switch message {
+                    case .xLogData(let data):
+                        if let transaction = try assembler.feed(PgOutputMessage(decoding: data.payload)) {
+                            transactions.append(transaction)
+                        }
+                    case .primaryKeepalive(let keepalive) where keepalive.replyRequested:
+                        try await replication.sendStatus(flushed: transactions.last?.endLSN ?? start)
+                    case .primaryKeepalive:
+                        break
                     }
-                case .primaryKeepalive(let keepalive) where keepalive.replyRequested:
-                    try await replication.sendStatus(flushed: transactions.last?.endLSN ?? start)
-                case .primaryKeepalive, nil:
-                    break
                 }
             }
             return transactions
@@ -99,6 +101,24 @@ extension ReplicationConnectionTests {
             let ids: [String] = transaction.inserts.compactMap { insert -> String? in insert.columns["id"] ?? nil }
             let expected: [String] = (1...50_000).map { String($0) }
             #expect(Set(ids) == Set(expected))
+        }
+
+        @Test func aStreamTheServerEndsThrowsItsReasonOnEveryLaterRead() async throws {
+            let database = try await ReplicationConnectionTests.publishingDatabase()
+            let replication = try await ReplicationConnectionTests.connect(database)
+            let start = try await replication.createSlot("ended", temporary: true)
+            try await replication.startReplication(slot: "ended", from: start, publication: "p")
+            #expect(try database.query("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'ended'") == [["t"]])
+
+            for _ in 0..<2 {
+                await #expect {
+                    while try await replication.read(upTo: 100, timeout: .seconds(5)).isEmpty == false {}
+                } throws: { error in
+                    let error = error as? PostgresError
+                    return error?.code == .connectionLost
+                        && error?.message.contains("terminating connection due to administrator command") == true
+                }
+            }
         }
 
         private func row(_ id: Int, _ note: String?) -> CommittedInsert {
