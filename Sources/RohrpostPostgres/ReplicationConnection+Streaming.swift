@@ -5,7 +5,9 @@ extension ReplicationConnection {
     /// Waits up to `timeout` for the next message of the stream started by
     /// `startReplication`; nil when none arrived in time.
     ///
-    /// Throws when the server ends the stream (with its reason) or the connection breaks.
+    /// Answer a keepalive that has `replyRequested` with `sendStatus` soon, or the server
+    /// ends the connection after `wal_sender_timeout`. Throws when the server ends the
+    /// stream (with its reason) or the connection breaks.
     public func read(timeout: Duration) throws -> ReplicationMessage? {
         let connection = try openConnection()
         let deadline = ContinuousClock.now + timeout

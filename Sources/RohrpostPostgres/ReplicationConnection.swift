@@ -11,7 +11,12 @@ import Foundation
 /// let replication = try await ReplicationConnection.connect(connectionString: url, applicationName: "relay")
 /// let start = try await replication.createSlot("relay", temporary: false)
 /// try await replication.startReplication(slot: "relay", from: start, publication: "rohrpost")
-/// while let message = try await replication.read(timeout: .seconds(10)) { ... }
+/// var assembler = ReplicationTransactionAssembler()
+/// while true {
+///     for case .xLogData(let data) in try await replication.read(upTo: 1_000, timeout: .seconds(10)) {
+///         if let committed = try assembler.feed(PgOutputMessage(decoding: data.payload)) { ... }
+///     }
+/// }
 /// ```
 public actor ReplicationConnection {
     private let thread: ReplicationThread
@@ -67,10 +72,12 @@ public actor ReplicationConnection {
         guard PQstatus(made) == CONNECTION_OK else {
             let detail = Self.errorText(made)
             PQfinish(made)
-            throw PostgresError(
-                .connectionFailed,
-                "cannot open a replication connection to PostgreSQL: \(detail); the role needs the REPLICATION attribute"
-                    + " and pg_hba.conf must allow it")
+            let refusedAsReplication = ["walsender", "WAL sender", "REPLICATION"].contains { detail.contains($0) }
+            let hint =
+                refusedAsReplication
+                ? "give the role the REPLICATION attribute (ALTER ROLE ... REPLICATION)"
+                : "set DATABASE_URL or the PG* environment variables"
+            throw PostgresError(.connectionFailed, "cannot open a replication connection to PostgreSQL: \(detail); \(hint)")
         }
         PQsetNoticeProcessor(made, { _, _ in }, nil)
         handle = ReplicationHandle(made)

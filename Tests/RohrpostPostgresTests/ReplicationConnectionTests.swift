@@ -77,6 +77,20 @@ import Testing
         _ = try await first.read(timeout: .milliseconds(10))
     }
 
+    @Test func aRoleWithoutReplicationIsToldWhatItLacks() async throws {
+        let database = try await Self.publishingDatabase()
+        try database.execute("DROP ROLE IF EXISTS plain_reader; CREATE ROLE plain_reader LOGIN")
+        await #expect {
+            try await ReplicationConnection.connect(
+                connectionString: database.connectionString + " user=plain_reader", applicationName: "replication-test")
+        } throws: { error in
+            let error = error as? PostgresError
+            return error?.code == .connectionFailed
+                && error?.message.hasPrefix("cannot open a replication connection to PostgreSQL: ") == true
+                && error?.message.hasSuffix("; give the role the REPLICATION attribute (ALTER ROLE ... REPLICATION)") == true
+        }
+    }
+
     @Test func aBadSlotNameIsRefusedBeforeAskingTheServer() async throws {
         let replication = try await Self.connect(try await Self.publishingDatabase())
         await #expect {
