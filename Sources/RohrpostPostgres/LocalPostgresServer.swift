@@ -14,15 +14,18 @@ public final class LocalPostgresServer: Sendable {
     public var logFile: String { directory + "/postgres.log" }
     private let binDirectory: String
     private let durable: Bool
+    private let settings: [String: String]
 
     private var dataDirectory: String { directory + "/data" }
     private var pgCtl: String { binDirectory + "/pg_ctl" }
 
     /// Creates a new cluster (initdb) and starts it on a free port.
     ///
-    /// - Parameter durable: false turns off fsync and friends: fast, and a crash (or an
-    ///   immediate stop) may lose the last half second of commits.
-    public static func create(durable: Bool = false) throws -> LocalPostgresServer {
+    /// - Parameters:
+    ///   - durable: false turns off fsync and friends: fast, and a crash (or an
+    ///     immediate stop) may lose the last half second of commits.
+    ///   - settings: more server settings (`["wal_level": "logical"]`), kept across restarts.
+    public static func create(durable: Bool = false, settings: [String: String] = [:]) throws -> LocalPostgresServer {
         let binDirectory = try findBinDirectory()
         let directory = try makeDirectory()
         try ServerProcess.run(ServerProcess.asServerUser + [
@@ -33,7 +36,8 @@ public final class LocalPostgresServer: Sendable {
         // Another process may take the free port before PostgreSQL binds it; try a new one.
         for _ in 0..<5 {
             let server = LocalPostgresServer(
-                port: try LoopbackPort.free(), directory: directory, binDirectory: binDirectory, durable: durable)
+                port: try LoopbackPort.free(), directory: directory, binDirectory: binDirectory, durable: durable,
+                settings: settings)
             do {
                 try server.start()
                 return server
@@ -47,11 +51,12 @@ public final class LocalPostgresServer: Sendable {
         throw lastError
     }
 
-    private init(port: Int, directory: String, binDirectory: String, durable: Bool) {
+    private init(port: Int, directory: String, binDirectory: String, durable: Bool, settings: [String: String]) {
         self.port = port
         self.directory = directory
         self.binDirectory = binDirectory
         self.durable = durable
+        self.settings = settings
     }
 
     /// A libpq connection string for `database` on this server.
@@ -65,6 +70,10 @@ public final class LocalPostgresServer: Sendable {
         var options = "-h 127.0.0.1 -p \(port) -k \(directory) -c max_connections=300"
         if !durable {
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        }
+        // pg_ctl hands the options to a shell, so each setting goes in single quotes.
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            options += " -c '" + (name + "=" + value).replacingOccurrences(of: "'", with: #"'\''"#) + "'"
         }
         try ServerProcess.run(ServerProcess.asServerUser + [
             pgCtl, "start", "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o", options,

@@ -34,9 +34,11 @@ public final class PostgresCluster: Sendable {
     }
 
     /// Creates and starts a private cluster; the caller should `destroy()` it.
-    public static func start() async throws -> PostgresCluster {
+    ///
+    /// - Parameter settings: more server settings, e.g. `["wal_level": "logical"]`.
+    public static func start(settings: [String: String] = [:]) async throws -> PostgresCluster {
         try await onDedicatedThread {
-            let cluster = PostgresCluster(server: try LocalPostgresServer.create())
+            let cluster = PostgresCluster(server: try LocalPostgresServer.create(settings: settings))
             Self.register(cluster)
             try? cluster.server.destroyWhenProcessExits()
             return cluster
