@@ -70,8 +70,17 @@ struct Publisher: Sendable {
             try? connection.execute("ROLLBACK")
             throw error
         }
-        let rows = try xid.map { try connection.query("SELECT position FROM rohrpost.commits WHERE xid = $1::xid8", [$0]) }
-        guard let text = rows?.first?.first ?? nil, let position = Int64(text) else { throw PostgresError(.unexpectedResult, "the message committed but has no position") }
+        guard let xid else { throw PostgresError(.unexpectedResult, "the message committed but its transaction is unknown") }
+        // Trigger capture numbers it at commit; logical capture once the relay holding the
+        // slot has read it, which takes a moment.
+        let deadline = ContinuousClock.now + .seconds(10)
+        var position: Int64?
+        while position == nil, ContinuousClock.now < deadline {
+            position = try connection.query("SELECT position FROM rohrpost.commits WHERE xid = $1::xid8", [xid])
+                .first?.first?.flatMap { Int64($0) }
+            if position == nil { Thread.sleep(forTimeInterval: 0.005) }
+        }
+        guard let position else { throw PostgresError(.unexpectedResult, "the message committed but has no position") }
         return position
     }
 

@@ -24,6 +24,7 @@ public final class Relay: Service, Sendable {
     private let serving: EventLoopPromise<SocketAddress>
     private let queries: QueryPool
     private let retention: JournalRetention
+    private let capture: LogicalCapture
 
     /// Creates a relay; nothing runs until `run()`.
     public init(configuration: RelayConfiguration, logger: Logger) {
@@ -41,6 +42,10 @@ public final class Relay: Service, Sendable {
             logger: logger)
         self.queries = queries
         self.retention = JournalRetention(pool: queries, configuration: configuration.journal, logger: logger)
+        let captureStatus = CaptureStatus()
+        self.capture = LogicalCapture(
+            connectionString: configuration.listener.connectionString, configuration: configuration.capture, pool: queries,
+            status: captureStatus, logger: logger)
         let encoder = EventEncoder()
         let listener = Listener(
             configuration: configuration.listener, logger: logger,
@@ -57,7 +62,8 @@ public final class Relay: Service, Sendable {
             total: configuration.server.maximumConnections,
             perAddress: configuration.server.maximumConnectionsPerAddress)
         let endpoints = Self.endpoints(
-            listener: listener, fanOut: fanOut, limits: limits, metrics: metrics, text: configuration.metrics.text,
+            listener: listener, fanOut: fanOut, limits: limits, capture: captureStatus,
+            maximumCaptureLag: configuration.capture.maximumLag, metrics: metrics, text: configuration.metrics.text,
             livePage: configuration.livePage,
             publish: configuration.publish.map { Publisher(configuration: $0, pool: queries, metrics: metrics).endpoint })
         self.makeServer = { handlers in
@@ -121,6 +127,8 @@ public final class Relay: Service, Sendable {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await self.listener.run() }
             tasks.addTask { await self.retention.run() }
+            tasks.addTask { await self.capture.run() }
+            tasks.addTask { await self.capture.sampleLag() }
             // Returns on graceful shutdown, throws on cancellation: either way, stop.
             try? await gracefulShutdown()
             logger.info(

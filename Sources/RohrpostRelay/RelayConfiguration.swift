@@ -27,6 +27,9 @@ public struct RelayConfiguration: Sendable {
     /// Whether `GET /` serves the live page (a group's rows changing live, in a browser) and
     /// `GET /status` the counts it shows. Defaults to off.
     public var livePage = false
+    /// Logical capture: the slot lag `/readyz` tolerates, how often to report. The relay
+    /// takes part whenever the database is in logical mode.
+    public var capture = CaptureConfiguration()
     /// `POST /publish` for services without a database connection; nil serves none.
     /// Defaults to nil.
     public var publish: PublishConfiguration?

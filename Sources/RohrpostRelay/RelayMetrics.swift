@@ -41,6 +41,14 @@ final class RelayMetrics: Sendable {
         self.factory = factory
     }
 
+    /// Records logical capture's gauges: whether this replica holds the slot, and its lag.
+    func sample(_ capture: CaptureStatus.Reading) {
+        guard capture.mode == "logical" else { return }
+        Gauge(label: "rohrpost_capture_holding_slot", factory: factory).record(capture.holding ? 1 : 0)
+        Gauge(label: "rohrpost_capture_lag_bytes", factory: factory).record(capture.lagBytes)
+        Gauge(label: "rohrpost_capture_lag_seconds", factory: factory).record(capture.lagSeconds)
+    }
+
     /// Counts a `POST /publish` request by the status it was answered with.
     func published(status: Int) {
         Counter(label: "rohrpost_publish_requests_total", dimensions: [("status", String(status))], factory: factory)

@@ -12,7 +12,8 @@ struct RelayAssembly {
 
     init(
         databaseURL: String, server: ServerOptions, journal: JournalOptions, access: AuthOptions.Setup,
-        livePage: Bool, publish: PublishConfiguration? = nil, defaultSQLHandlers: String? = nil, logger: Logger
+        livePage: Bool, publish: PublishConfiguration? = nil, capture: CaptureConfiguration = CaptureConfiguration(),
+        defaultSQLHandlers: String? = nil, logger: Logger
     ) throws {
         var configuration = RelayConfiguration(
             databaseURL: databaseURL, server: try server.configuration(), journal: try journal.configuration())
@@ -22,6 +23,7 @@ struct RelayAssembly {
         configuration.shutdownGrace = try server.shutdownGracePeriod()
         configuration.livePage = livePage
         configuration.publish = publish
+        configuration.capture = capture
         Self.raiseOpenFileLimit(logger: logger)
         relay = Relay(configuration: configuration, logger: logger)
         shutdownGrace = configuration.shutdownGrace

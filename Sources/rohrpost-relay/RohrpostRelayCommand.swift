@@ -6,6 +6,6 @@ struct RohrpostRelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rohrpost-relay",
         abstract: "Pushes committed PostgreSQL row changes to rohrpost WebSocket clients.",
-        subcommands: [Serve.self, Demo.self, Migrate.self, Watch.self, Unwatch.self]
+        subcommands: [Serve.self, Demo.self, Migrate.self, Watch.self, Unwatch.self, Capture.self]
     )
 }

@@ -14,6 +14,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var journal: JournalOptions
     @OptionGroup var auth: AuthOptions
     @OptionGroup var publish: PublishOptions
+    @OptionGroup var capture: CaptureOptions
 
     @Flag(help: "Apply the SQL migrations before serving. (default: off; env: ROHRPOST_MIGRATE=true)")
     var migrate = false
@@ -29,10 +30,12 @@ struct Serve: AsyncParsableCommand {
         let assembly = try RelayAssembly(
             databaseURL: databaseURL, server: server, journal: journal, access: access,
             livePage: try OptionEnvironment().isOn(livePage, "live-page"),
-            publish: try publish.configuration(verifier: access.tokenVerifier), logger: logger)
+            publish: try publish.configuration(verifier: access.tokenVerifier),
+            capture: try capture.configuration(), logger: logger)
         if try OptionEnvironment().isOn(migrate, "migrate") {
             try await Database(connectionString: databaseURL).migrate(logger: logger)
         }
+        try await capture.prepare(databaseURL: databaseURL, logger: logger)
         var group = ServiceGroupConfiguration(
             services: assembly.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The relay keeps to the grace itself; past it (and a margin), whatever still runs is cancelled.

@@ -17,6 +17,12 @@ public final class PostgresCluster: Sendable {
 
     private let server: LocalPostgresServer
     private static let sharedCluster = Mutex<Task<PostgresCluster, any Error>?>(nil)
+    private static let sharedLogicalCluster = Mutex<Task<PostgresCluster, any Error>?>(nil)
+
+    /// What logical capture needs: `wal_level = logical`, and room for a slot per test database.
+    public static let logicalSettings = [
+        "wal_level": "logical", "max_replication_slots": "64", "max_wal_senders": "64",
+    ]
 
     private init(server: LocalPostgresServer) {
         self.server = server
@@ -27,6 +33,17 @@ public final class PostgresCluster: Sendable {
         let task = Self.sharedCluster.withLock { task in
             if let task { return task }
             let started = Task { try await PostgresCluster.start() }
+            task = started
+            return started
+        }
+        return try await task.value
+    }
+
+    /// The cluster with `wal_level = logical` shared by the tests of logical capture.
+    public static func sharedLogical() async throws -> PostgresCluster {
+        let task = Self.sharedLogicalCluster.withLock { task in
+            if let task { return task }
+            let started = Task { try await PostgresCluster.start(settings: logicalSettings) }
             task = started
             return started
         }

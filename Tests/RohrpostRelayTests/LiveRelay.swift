@@ -23,17 +23,27 @@ final class LiveRelay: Sendable {
     @discardableResult
     static func with<T>(
         cluster: PostgresCluster? = nil,
+        capture: CaptureSwitch.Mode = .trigger,
         configure: (inout RelayConfiguration) -> Void = { _ in },
         setUp sql: String = "",
         _ body: (LiveRelay) async throws -> T
     ) async throws -> T {
-        let cluster = if let cluster { cluster } else { try await PostgresCluster.shared() }
+        let cluster =
+            if let cluster { cluster } else if capture == .logical { try await PostgresCluster.sharedLogical() } else {
+                try await PostgresCluster.shared()
+            }
         let database = try await cluster.makeDatabase()
         try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
         if !sql.isEmpty { try await database.executeOffPool(sql) }
+        if capture == .logical {
+            try await CaptureSwitch(connectionString: database.connectionString).switchTo(.logical, logger: testLogger)
+        }
+        defer { if capture == .logical { try? Self.dropSlot(of: database) } }
         var configuration = RelayConfiguration(databaseURL: database.connectionString)
         configuration.server.port = 0
         configuration.listener.backoff = .init(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(500))
+        configuration.capture.statusInterval = .milliseconds(200)
+        configuration.capture.takeoverInterval = .milliseconds(200)
         configure(&configuration)
         let relay = Relay(configuration: configuration, logger: testLogger)
         let task = Task { try await relay.run() }
@@ -54,6 +64,18 @@ final class LiveRelay: Sendable {
             await live.stop()
             throw error
         }
+    }
+
+    /// Drops the database's replication slot (the shared cluster has room for a few dozen).
+    static func dropSlot(of database: TestDatabase) throws {
+        try database.execute(
+            """
+            SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots
+                WHERE slot_name = (SELECT slot_name FROM rohrpost.capture) AND active_pid IS NOT NULL;
+            SELECT pg_sleep(0.05);
+            SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+                WHERE slot_name = (SELECT slot_name FROM rohrpost.capture);
+            """)
     }
 
     /// Cancels the relay and waits until it has shut down.

@@ -1,0 +1,16 @@
+/// How a relay takes part in logical capture (`rohrpost.capture.mode = 'logical'`): every
+/// replica races for the database's replication slot; the one holding it numbers the
+/// streamed transactions, the others stand by and take over when it goes.
+public struct CaptureConfiguration: Sendable {
+    /// Past this slot lag `GET /readyz` fails: the relay is behind, and so are its
+    /// clients. Defaults to 30 s.
+    public var maximumLag: Duration = .seconds(30)
+    /// How often the holder tells PostgreSQL how far it got, and every replica samples the
+    /// slot's lag. Defaults to 1 s.
+    public var statusInterval: Duration = .seconds(1)
+    /// How often a standby replica tries to take the slot. Defaults to 1 s.
+    public var takeoverInterval: Duration = .seconds(1)
+
+    /// The defaults above.
+    public init() {}
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import RohrpostPostgres
+
+/// Logical capture, while the database is in that mode: takes the replication slot when no
+/// other replica holds it, streams the journal's inserts (pgoutput), and numbers each
+/// batch of committed transactions with `rohrpost.record_logical_commits` before it
+/// confirms them to the slot. Replicas that find the slot taken stand by and try again.
+struct LogicalCapture: Sendable {
+    let connectionString: String
+    let configuration: CaptureConfiguration
+    let pool: QueryPool
+    let status: CaptureStatus
+    let logger: Logger
+
+    /// The publication 0007_logical_capture.sql makes: the journal's inserts.
+    static let publication = "rohrpost_journal"
+
+    /// What `rohrpost.capture` says.
+    struct Settings: Sendable, Hashable {
+        var mode: String
+        var slot: String
+    }
+
+    /// Why streaming stopped without a failure.
+    enum Stop: Error {
+        /// Another replica streams the slot.
+        case slotTaken
+        /// The database left logical mode.
+        case modeChanged
+    }
+
+    /// Runs until cancelled.
+    func run() async {
+        var lastProblem: String?
+        while !Task.isCancelled {
+            do {
+                guard let settings = try await readSettings(), settings.mode == "logical" else {
+                    status.holdingChanged(false)
+                    try await Task.sleep(for: configuration.takeoverInterval * 2)
+                    continue
+                }
+                try await stream(settings)
+            } catch is CancellationError {
+                break
+            } catch Stop.slotTaken {
+                status.holdingChanged(false)
+                try? await Task.sleep(for: configuration.takeoverInterval)
+            } catch Stop.modeChanged {
+                status.holdingChanged(false)
+            } catch {
+                status.holdingChanged(false)
+                // One line per new problem, not one per retry.
+                let problem = "\(error)"
+                if problem != lastProblem {
+                    logger.warning("logical capture: \(problem); retrying")
+                    lastProblem = problem
+                }
+                try? await Task.sleep(for: configuration.takeoverInterval)
+                continue
+            }
+            lastProblem = nil
+        }
+        status.holdingChanged(false)
+    }
+
+    /// The mode and slot name; nil when the database has no `rohrpost.capture` (older schema).
+    func readSettings() async throws -> Settings? {
+        let rows = try await pool.run { connection in
+            try connection.query(
+                "SELECT mode, slot_name FROM rohrpost.capture WHERE pg_catalog.to_regclass('rohrpost.capture') IS NOT NULL")
+        }
+        guard let row = rows.first, let mode = row[0], let slot = row[1] else { return nil }
+        status.modeChanged(mode)
+        return Settings(mode: mode, slot: slot)
+    }
+
+    /// Streams the slot until cancelled, the mode changes, or the connection fails.
+    private func stream(_ settings: Settings) async throws {
+        let replication = try await ReplicationConnection.connect(
+            connectionString: connectionString, applicationName: "rohrpost-relay capture")
+        try await start(replication, settings)
+        status.holdingChanged(true)
+        logger.info("logical capture: streaming replication slot \(settings.slot)")
+        defer { status.holdingChanged(false) }
+
+        var assembler = ReplicationTransactionAssembler()
+        var confirmed = LSN.invalid
+        var lastStatus = ContinuousClock.now
+        var checkedMode = ContinuousClock.now
+        while !Task.isCancelled {
+            var batch: [StreamedCommit] = []
+            var serverPosition: LSN?
+            var replyRequested = false
+            for message in try await replication.read(upTo: 5_000, timeout: .milliseconds(100)) {
+                switch message {
+                case .xLogData(let data):
+                    if let committed = try assembler.feed(PgOutputMessage(decoding: data.payload)) {
+                        // A transaction of other tables (there are none in the publication) has
+                        // nothing to number, but its end may still be confirmed.
+                        if let commit = StreamedCommit(committed) { batch.append(commit) } else { serverPosition = committed.endLSN }
+                    }
+                case .primaryKeepalive(let keepalive):
+                    serverPosition = keepalive.walEnd
+                    replyRequested = replyRequested || keepalive.replyRequested
+                }
+            }
+            if !batch.isEmpty {
+                try await record(batch)
+                confirmed = max(confirmed, batch[batch.count - 1].endLSN)
+            }
+            // Caught up with what the server has sent: nothing before it is left to number.
+            if let serverPosition, assembler.state == .idle { confirmed = max(confirmed, serverPosition) }
+            let now = ContinuousClock.now
+            if !batch.isEmpty || replyRequested || now - lastStatus >= configuration.statusInterval {
+                try await replication.sendStatus(flushed: confirmed, replyRequested: now - lastStatus >= configuration.statusInterval)
+                lastStatus = now
+            }
+            if now - checkedMode >= configuration.takeoverInterval * 5 {
+                checkedMode = now
+                if try await readSettings()?.mode != "logical" { throw Stop.modeChanged }
+            }
+        }
+    }
+
+    /// Starts streaming; makes the slot anew when it is missing or was invalidated, and
+    /// marks the gap that leaves.
+    private func start(_ replication: ReplicationConnection, _ settings: Settings) async throws {
+        do {
+            try await replication.startReplication(slot: settings.slot, from: .invalid, publication: Self.publication)
+            return
+        } catch let error as PostgresError {
+            let text = error.message
+            if text.contains("is active for PID") { throw Stop.slotTaken }
+            let missing = text.contains("does not exist")
+            let lost = text.contains("can no longer get changes") || text.contains("invalidated")
+            guard missing || lost else { throw error }
+            logger.error(
+                "logical capture: replication slot \(settings.slot) \(missing ? "is missing" : "was invalidated (max_slot_wal_keep_size)"); making it anew: transactions committed meanwhile are lost, and clients resuming across the gap get recovered: false")
+            if lost { try await replication.dropSlot(settings.slot) }
+        }
+        _ = try await replication.createSlot(settings.slot, temporary: false)
+        _ = try await pool.run { connection in try connection.query("SELECT rohrpost.mark_capture_gap()") }
+        try await replication.startReplication(slot: settings.slot, from: .invalid, publication: Self.publication)
+    }
+
+    /// Samples the slot's lag every `statusInterval` while the database is in logical mode,
+    /// whichever replica holds it. Runs until cancelled.
+    func sampleLag() async {
+        while !Task.isCancelled {
+            let rows = try? await pool.run { connection in
+                try connection.query(
+                    """
+                    SELECT s.confirmed_flush_lsn::text,
+                           pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint
+                    FROM pg_catalog.pg_replication_slots s
+                    WHERE pg_catalog.to_regclass('rohrpost.capture') IS NOT NULL
+                      AND s.slot_name = (SELECT c.slot_name FROM rohrpost.capture c WHERE c.mode = 'logical')
+                    """)
+            }
+            if let row = rows?.first {
+                status.sampled(confirmed: row[0], lagBytes: row[1].flatMap { Int64($0) } ?? 0)
+            } else {
+                status.sampled(confirmed: nil, lagBytes: 0)
+            }
+            try? await Task.sleep(for: configuration.statusInterval)
+        }
+    }
+
+    /// Numbers `batch` in one transaction: one commit, at most one NOTIFY.
+    private func record(_ batch: [StreamedCommit]) async throws {
+        let xids = "{" + batch.map(\.xid).joined(separator: ",") + "}"
+        let counts = "{" + batch.map { String($0.eventCount) }.joined(separator: ",") + "}"
+        let lsns = "{" + batch.map { $0.commitLSN.description }.joined(separator: ",") + "}"
+        let times = "{" + batch.map { String(format: "\"%.6f\"", $0.committedAt.timeIntervalSince1970) }.joined(separator: ",") + "}"
+        _ = try await pool.run { connection in
+            try connection.query(
+                """
+                SELECT * FROM rohrpost.record_logical_commits($1::xid8[], $2::integer[], $3::pg_lsn[],
+                    ARRAY(SELECT pg_catalog.to_timestamp(t::double precision)
+                          FROM unnest($4::text[]) WITH ORDINALITY u(t, i) ORDER BY i))
+                """, [xids, counts, lsns, times])
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Logging
+import RohrpostPostgres
+import RohrpostRelay
+
+/// `serve`'s options for logical capture.
+struct CaptureOptions: ParsableArguments {
+    @Option(help: "logical: switch the database to logical capture at start-up (checked first: wal_level, slots, REPLICATION); trigger: refuse to start if it is in logical capture. Every relay takes part in whichever mode the database is in. (default: the database's mode; env: ROHRPOST_CAPTURE)")
+    var capture: String?
+
+    @Option(help: "In logical capture, /readyz fails while the replication slot is further behind than this (e.g. 30s). (default: 30s; env: ROHRPOST_MAX_CAPTURE_LAG)")
+    var maxCaptureLag: String?
+
+    /// The capture settings of the relay.
+    func configuration(_ environment: OptionEnvironment = OptionEnvironment()) throws -> CaptureConfiguration {
+        var configuration = CaptureConfiguration()
+        if let lag = try environment.duration(maxCaptureLag, "max-capture-lag", allowsZero: false) {
+            configuration.maximumLag = lag
+        }
+        return configuration
+    }
+
+    /// Carries out `--capture` before the relay starts.
+    func prepare(databaseURL: String, logger: Logger, _ environment: OptionEnvironment = OptionEnvironment()) async throws {
+        guard let text = try environment.value(capture, "capture") else { return }
+        guard let mode = CaptureSwitch.Mode(rawValue: text.lowercased()) else {
+            throw environment.invalid("capture", "'\(text)' is neither logical nor trigger")
+        }
+        do {
+            switch mode {
+            case .logical:
+                let previous = try await CaptureSwitch(connectionString: databaseURL).switchTo(.logical, logger: logger)
+                if previous != .logical { logger.notice("switched the database to logical capture") }
+            case .trigger:
+                let current = try await onDedicatedThread {
+                    try PostgresConnection(connectionString: databaseURL, applicationName: "rohrpost-relay")
+                        .query("SELECT mode FROM rohrpost.capture").first?.first ?? nil
+                }
+                if current == "logical" {
+                    throw StartupError(
+                        "--capture trigger: the database is in logical capture; switch it back with `rohrpost-relay capture trigger` while a relay runs")
+                }
+            }
+        } catch let error as PostgresError {
+            throw StartupError("--capture \(mode.rawValue): \(error.serverMessage ?? error.message)")
+        }
+    }
+}
