@@ -22,8 +22,8 @@ import Testing
         try await client.receiveEvents(count, timeout: .seconds(20)).map { $0.object["id"] as? Int ?? -1 }
     }
 
-    @Test func listenConnectionTerminatedInTheMiddleOfABurstLosesNothing() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func listenConnectionTerminatedInTheMiddleOfABurstLosesNothing(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             let writer = Task { try await Self.write(1...5_000, perTransaction: 50, into: live.database) }
             // Wait until the burst is under way (and clients are receiving), then cut.
@@ -38,10 +38,10 @@ import Testing
         }
     }
 
-    @Test func postgresStoppedAndStartedLosesNothing() async throws {
-        let cluster = try await PostgresCluster.start()
+    @Test(arguments: CaptureSwitch.Mode.allCases) func postgresStoppedAndStartedLosesNothing(capture: CaptureSwitch.Mode) async throws {
+        let cluster = try await PostgresCluster.start(settings: capture == .logical ? PostgresCluster.logicalSettings : [:])
         defer { cluster.destroy() }
-        try await LiveRelay.with(cluster: cluster, setUp: todoTable) { live in
+        try await LiveRelay.with(cluster: cluster, capture: capture, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try await Self.write(1...1_000, perTransaction: 100, into: live.database)
             try await cluster.stop()
@@ -51,11 +51,14 @@ import Testing
         }
     }
 
-    @Test func relayKilledWithSIGKILLAndRestartedClientsResumeAndMissNothing() async throws {
-        let cluster = try await PostgresCluster.shared()
+    @Test(arguments: CaptureSwitch.Mode.allCases)
+    func relayKilledWithSIGKILLAndRestartedClientsResumeAndMissNothing(capture: CaptureSwitch.Mode) async throws {
+        let cluster = try await capture == .logical ? PostgresCluster.sharedLogical() : PostgresCluster.shared()
         let database = try await cluster.makeDatabase()
         try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
         try database.execute(todoTable)
+        try await CaptureSwitch(connectionString: database.connectionString).switchTo(capture, logger: testLogger)
+        defer { if capture == .logical { try? LiveRelay.dropSlot(of: database) } }
         let port = try LoopbackPort.free()
 
         var relay = try await RelayProcess(databaseURL: database.connectionString, port: port)
@@ -77,8 +80,8 @@ import Testing
         relay.kill()
     }
 
-    @Test func clientAwayForAFewSecondsResumesWithSinceAndMissesNothing() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func clientAwayForAFewSecondsResumesWithSinceAndMissesNothing(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             var client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try await Self.write(1...300, perTransaction: 30, into: live.database)
             let seen = try await client.receiveEvents(300)

@@ -66,6 +66,18 @@ final class LiveRelay: Sendable {
         }
     }
 
+    /// Waits until every committed journal row has its position: at once in trigger
+    /// capture; in logical capture once the relay holding the slot has numbered them.
+    func waitUntilNumbered(timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try database.query(
+            "SELECT 1 FROM rohrpost.journal j WHERE NOT EXISTS (SELECT FROM rohrpost.commits c WHERE c.xid = j.xid) LIMIT 1"
+        ).count > 0 {
+            guard ContinuousClock.now < deadline else { throw LiveRelayError("journal rows still without positions after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Drops the database's replication slot (the shared cluster has room for a few dozen).
     static func dropSlot(of database: TestDatabase) throws {
         try database.execute(

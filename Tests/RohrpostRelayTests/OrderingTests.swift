@@ -1,12 +1,13 @@
 import Foundation
 import RelayTestSupport
 import RohrpostPostgres
+import RohrpostRelay
 import Testing
 
 /// Events arrive once, complete, and in commit order, whatever the transactions did.
 @Suite struct OrderingTests {
-    @Test func rolledBackTransactionSendsNothing() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func rolledBackTransactionSendsNothing(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try live.database.execute("BEGIN; INSERT INTO todo (collection_id, title) VALUES (1, 'never'); ROLLBACK;")
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'kept')")
@@ -15,8 +16,8 @@ import Testing
         }
     }
 
-    @Test func rowChangedBackAndForthInOneTransactionSendsEveryChange() async throws {
-        try await LiveRelay.with(setUp: todoTable + "INSERT INTO todo (collection_id, title) VALUES (1, 'x');") { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func rowChangedBackAndForthInOneTransactionSendsEveryChange(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable + "INSERT INTO todo (collection_id, title) VALUES (1, 'x');") { live in
             let client = try await live.subscriber(#"{"type": "todo", "id": 1}"#)
             try live.database.execute("""
                 BEGIN;
@@ -30,8 +31,8 @@ import Testing
         }
     }
 
-    @Test func interleavedTransactionsArriveInCommitOrderWithIncreasingIds() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func interleavedTransactionsArriveInCommitOrderWithIncreasingIds(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             let first = try PostgresConnection(connectionString: live.database.connectionString, applicationName: "writer 1")
             let second = try PostgresConnection(connectionString: live.database.connectionString, applicationName: "writer 2")
@@ -46,8 +47,8 @@ import Testing
         }
     }
 
-    @Test func largeRowIsDeliveredInFullInItsPlace() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func largeRowIsDeliveredInFullInItsPlace(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             let large = String(repeating: "0123456789", count: 10_000)  // 100 KB, past NOTIFY's 8000 bytes
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'before')")
@@ -58,9 +59,10 @@ import Testing
         }
     }
 
-    @Test func fiftyThousandRowUpdateInOneTransactionDeliversEveryEventInOrder() async throws {
+    @Test(arguments: CaptureSwitch.Mode.allCases)
+    func fiftyThousandRowUpdateInOneTransactionDeliversEveryEventInOrder(capture: CaptureSwitch.Mode) async throws {
         let rows = 50_000
-        try await LiveRelay.with(setUp: todoTable + "INSERT INTO todo (collection_id, title) SELECT 1, 'row' FROM generate_series(1, \(rows));") { live in
+        try await LiveRelay.with(capture: capture, setUp: todoTable + "INSERT INTO todo (collection_id, title) SELECT 1, 'row' FROM generate_series(1, \(rows));") { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try await live.database.executeOffPool("UPDATE todo SET done = true")
             var lastID: Int64 = 0

@@ -1,12 +1,13 @@
 import Foundation
 import RelayTestSupport
+import RohrpostRelay
 import Testing
 
 /// A client that reconnects with `since` gets what it missed, then live events: no gap,
 /// no duplicate; or word that the backlog is gone.
 @Suite struct ResumeTests {
-    @Test func resumingClientGetsTheEventsItMissedThenLiveOnes() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func resumingClientGetsTheEventsItMissedThenLiveOnes(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             let first = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'seen')")
             let seen = try await first.receiveEvent()
@@ -27,13 +28,14 @@ import Testing
             try await again.expectNothing(for: .milliseconds(200))
             let names = try live.database.query(
                 "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database() ORDER BY 1")
+            let expected = (capture == .logical ? ["rohrpost-relay capture"] : []) + ["rohrpost-relay listen", "rohrpost-relay query"]
             #expect(names.compactMap { $0.first ?? nil }.filter { $0.hasPrefix("rohrpost-relay") }
-                == ["rohrpost-relay listen", "rohrpost-relay query"], "operators can tell the relay's connections apart")
+                == expected, "operators can tell the relay's connections apart")
         }
     }
 
-    @Test func resumeWhileWritesGoOnHasNoGapAndNoDuplicate() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func resumeWhileWritesGoOnHasNoGapAndNoDuplicate(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             let writes = 400
             let writer = Task {
                 for index in 1...writes {
@@ -54,10 +56,11 @@ import Testing
         }
     }
 
-    @Test func sinceOlderThanTheJournalKeepsAnswersRecoveredFalseAndSubscribesFromNow() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func sinceOlderThanTheJournalKeepsAnswersRecoveredFalseAndSubscribesFromNow(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'old')")
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'newest')")
+            try await live.waitUntilNumbered()
             try live.database.execute("SELECT rohrpost.prune(keep => '0 seconds')")
             let client = try await live.connect()
             let reply = try await client.request(#"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 0}}"#)
@@ -67,8 +70,8 @@ import Testing
         }
     }
 
-    @Test func sinceFromTheFutureAnswersRecoveredFalse() async throws {
-        try await LiveRelay.with(setUp: todoTable) { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func sinceFromTheFutureAnswersRecoveredFalse(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
             let client = try await live.connect()
             let reply = try await client.request(#"{"id": 3, "type": "subscribe", "data": {"type": "todo", "since": 999999}}"#)
             #expect(reply.contains(#""recovered":false"#))
