@@ -2,7 +2,7 @@
 
 Reversing switches the database back to trigger capture first (which waits for the relay
 holding the slot to catch up, as ``rohrpost-relay capture trigger`` does), drops the slot,
-the publication and what the file created, and puts back 0006's ``next_event_seq``.
+the publication and what the file created, and puts back 0001's ``allocate_positions``.
 """
 
 import re
@@ -12,10 +12,10 @@ from django.db import migrations
 from rohrpost_relay.relay_sql import RelaySQL, sql_file_text
 
 
-def _next_event_seq_of_0006():
-    """The CREATE FUNCTION of rohrpost.next_event_seq() in 0006_messages.sql."""
-    text = sql_file_text("0006_messages.sql")
-    match = re.search(r"CREATE FUNCTION rohrpost\.next_event_seq\(\).*?\$fn\$;", text, re.S)
+def _allocate_positions_of_0001():
+    """The CREATE FUNCTION of rohrpost.allocate_positions() in 0001_journal.sql."""
+    text = sql_file_text("0001_journal.sql")
+    match = re.search(r"CREATE FUNCTION rohrpost\.allocate_positions\(\).*?\$fn\$;", text, re.S)
     return match.group(0).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
 
 
@@ -37,7 +37,7 @@ DROP FUNCTION IF EXISTS rohrpost.rewatch_all();
 DROP FUNCTION IF EXISTS rohrpost.numbering_code();
 DROP FUNCTION IF EXISTS rohrpost.logical_numbering_code();
 ALTER FUNCTION rohrpost.trigger_numbering_code() RENAME TO numbering_code;
-{_next_event_seq_of_0006()}
+{_allocate_positions_of_0001()}
 DROP FUNCTION IF EXISTS rohrpost.capture_mode();
 DROP PUBLICATION IF EXISTS rohrpost_journal;
 DROP INDEX IF EXISTS rohrpost.commits_commit_lsn;

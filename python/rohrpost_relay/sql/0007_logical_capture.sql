@@ -17,8 +17,11 @@
 -- is regenerated under its table's lock (rohrpost.watch), so a transaction numbers all
 -- its events in one mode. To 'trigger', it first waits until the slot has confirmed all
 -- WAL written before it took the locks: the relay has then numbered every transaction
--- of the logical mode, and trigger-mode commits can only come after them. send() reads
--- the mode, so a switch waits for transactions that sent messages too.
+-- of the logical mode, and trigger-mode commits can only come after them. send() takes
+-- no table lock, so it always queues an allocation; allocate_positions() then hands out
+-- positions only if the database is in trigger capture when the transaction commits.
+-- (Two such transactions committing in the very instant of a switch may be numbered in
+-- either order; none is lost or numbered twice.)
 --
 -- Idempotent like every rohrpost migration: one DO block, advisory lock, version check.
 
@@ -94,30 +97,41 @@ $code$::text
             ELSE rohrpost.trigger_numbering_code() END
     $fn$;
 
-    -- The same for code that is not generated (send): the next event's seq.
-    CREATE OR REPLACE FUNCTION rohrpost.next_event_seq() RETURNS integer
+    -- Positions are handed out at commit in trigger capture only. A transaction that
+    -- queued its allocation (a send, which takes no table lock) may commit after a switch:
+    -- the mode at its commit decides, so it is numbered exactly once either way.
+    CREATE OR REPLACE FUNCTION rohrpost.allocate_positions() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     AS $fn$
     DECLARE
-        s text;
-        n integer;
+        setting text;
+        total integer;
+        first bigint;
     BEGIN
-        s := current_setting('rohrpost.seq', true);
-        n := CASE WHEN s IS NULL OR s = '' THEN 0 ELSE s::integer END;
-        -- Reading the mode holds rohrpost.capture until commit: a switch waits for us.
-        IF rohrpost.capture_mode() = 'logical' THEN
-            n := abs(n) + 1;
-        ELSIF n <= 0 THEN
-            n := 1 - n;
-            PERFORM set_config('rohrpost.seq', n::text, true);
-            INSERT INTO rohrpost.pending_commit DEFAULT VALUES;
-            RETURN n;
-        ELSE
-            n := n + 1;
+        setting := current_setting('rohrpost.seq', true);
+        total := CASE WHEN setting IS NULL OR setting = '' THEN 0 ELSE setting::integer END;
+        IF total <= 0 OR (SELECT c.mode FROM rohrpost.capture c) = 'logical' THEN
+            RETURN NULL;
         END IF;
-        PERFORM set_config('rohrpost.seq', n::text, true);
-        RETURN n;
+        setting := current_setting('rohrpost.block', true);
+        first := CASE WHEN setting IS NULL OR setting = '' THEN NULL ELSE setting::bigint END;
+        IF first IS NULL THEN
+            PERFORM FROM rohrpost.commit_lock FOR UPDATE;
+            first := nextval('rohrpost.position_counter');
+            IF total > 1 THEN
+                PERFORM setval('rohrpost.position_counter', first + total - 1);
+            END IF;
+            INSERT INTO rohrpost.commits (position, xid, event_count)
+                VALUES (first, NEW.xid, total);
+            PERFORM set_config('rohrpost.block', first::text, true);
+        ELSE
+            PERFORM setval('rohrpost.position_counter', first + total - 1);
+            UPDATE rohrpost.commits SET event_count = total WHERE position = first;
+        END IF;
+        PERFORM pg_notify('rohrpost', first::text || ':' || total::text);
+        PERFORM set_config('rohrpost.seq', (-total)::text, true);
+        RETURN NULL;
     END
     $fn$;
 
@@ -199,9 +213,8 @@ $code$::text
         IF new_mode IS NULL OR new_mode NOT IN ('trigger', 'logical') THEN
             RAISE EXCEPTION 'rohrpost.set_capture_mode: mode must be trigger or logical, not %', coalesce(new_mode, 'NULL');
         END IF;
-        -- Waits for transactions that read the mode (send) and keeps new ones out.
-        LOCK TABLE rohrpost.capture IN ACCESS EXCLUSIVE MODE;
-        SELECT * INTO config FROM rohrpost.capture;
+        -- One switch at a time; writers read the mode without waiting for it.
+        SELECT * INTO config FROM rohrpost.capture FOR UPDATE;
         IF config.mode = new_mode THEN
             RETURN config.mode;
         END IF;

@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import RelayTestSupport
+import RohrpostPostgres
+import RohrpostRelay
+import Testing
+
+/// Logical capture under faults: whatever breaks, every committed row reaches the client
+/// once, in commit order.
+@Suite struct LogicalCaptureFaultTests {
+    /// A database of the logical test cluster with the todo table, in logical capture.
+    private static func logicalDatabase() async throws -> TestDatabase {
+        let database = try await PostgresCluster.sharedLogical().makeDatabase()
+        try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
+        try database.execute(todoTable)
+        try await CaptureSwitch(connectionString: database.connectionString).switchTo(.logical, logger: testLogger)
+        return database
+    }
+
+    /// Whether the relay on `port` (started with --live-page) streams the slot.
+    private static func holdsSlot(_ port: Int) async -> Bool {
+        guard let response = try? await PlainHTTP.get("/status", port: port) else { return false }
+        return response.body.contains(#""holding_slot":true"#)
+    }
+
+    /// Inserts rows `range` into collection 1, one per transaction.
+    private static func write(_ range: ClosedRange<Int>, into database: TestDatabase) async throws {
+        for n in range {
+            try await database.executeOffPool("INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w')")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func theSlotHoldersDeathIsTakenOverAndNothingIsLost() async throws {
+        let database = try await Self.logicalDatabase()
+        defer { try? LiveRelay.dropSlot(of: database) }
+        let first = try await RelayProcess(databaseURL: database.connectionString, port: try LoopbackPort.free(), arguments: ["--live-page"])
+        let second = try await RelayProcess(databaseURL: database.connectionString, port: try LoopbackPort.free(), arguments: ["--live-page"])
+        var holder: RelayProcess?
+        let deadline = ContinuousClock.now + .seconds(15)
+        while holder == nil, ContinuousClock.now < deadline {
+            if await Self.holdsSlot(first.port) { holder = first } else if await Self.holdsSlot(second.port) { holder = second }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let killed = try #require(holder, "one relay takes the slot")
+        let standby = killed === first ? second : first
+        #expect(!(await Self.holdsSlot(standby.port)))
+
+        let client = try await WebSocketTestClient.connect(port: standby.port)
+        _ = try await client.request(#"{"id": 1, "type": "subscribe", "data": {"type": "collection", "id": 1}}"#)
+        let writer = Task { try await Self.write(1...600, into: database) }
+        _ = try await client.receiveEvents(100, timeout: .seconds(20))
+        killed.kill()
+        try await writer.value
+        let rest = try await client.receiveEvents(500, timeout: .seconds(20)).map { $0.object["id"] as? Int ?? -1 }
+        #expect(rest == Array(101...600))
+        try await client.expectNothing(for: .milliseconds(300))
+        #expect(await Self.holdsSlot(standby.port), "the standby took the slot over")
+        standby.kill()
+    }
+
+    @Test func theReplicationConnectionTerminatedLosesNothing() async throws {
+        try await LiveRelay.with(capture: .logical, setUp: todoTable) { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            let writer = Task { try await Self.write(1...400, into: live.database) }
+            _ = try await client.receiveEvents(100, timeout: .seconds(20))
+            let terminated = try live.database.query(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = (SELECT slot_name FROM rohrpost.capture)")
+            #expect(terminated.first?.first == "t", "the walsender was terminated")
+            try await writer.value
+            let rest = try await client.receiveEvents(300, timeout: .seconds(20)).map { $0.object["id"] as? Int ?? -1 }
+            #expect(rest == Array(101...400))
+            try await client.expectNothing(for: .milliseconds(300))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func switchingToLogicalAndBackWhileWritersRunLosesNothing() async throws {
+        let cluster = try await PostgresCluster.sharedLogical()
+        try await LiveRelay.with(cluster: cluster, setUp: todoTable) { live in
+            defer { try? LiveRelay.dropSlot(of: live.database) }
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            let writers = (0..<3).map { writer in
+                Task {
+                    for n in stride(from: 1 + writer, through: 900, by: 3) {
+                        try await live.database.executeOffPool(
+                            "INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w'); SELECT rohrpost.send('collection-1', 'note', '{}')")
+                    }
+                }
+            }
+            let captureSwitch = CaptureSwitch(connectionString: live.database.connectionString)
+            for mode in [CaptureSwitch.Mode.logical, .trigger, .logical, .trigger] {
+                try await Task.sleep(for: .milliseconds(300))
+                try await captureSwitch.switchTo(mode, logger: testLogger)
+            }
+            for writer in writers { try await writer.value }
+            let events = try await client.receiveEvents(1_800, timeout: .seconds(30))
+            let rows = events.compactMap { $0.kind == "create" ? $0.object["id"] as? Int : nil }
+            #expect(rows.sorted() == Array(1...900), "every row once")
+            #expect(events.filter { $0.kind == "note" }.count == 900, "every message once")
+            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            // Commit order: each writer's rows arrive in the order it wrote them.
+            for writer in 0..<3 {
+                let mine = rows.filter { ($0 - 1) % 3 == writer }
+                #expect(mine == mine.sorted())
+            }
+            try await client.expectNothing(for: .milliseconds(300))
+            #expect(try live.database.query("SELECT mode FROM rohrpost.capture").first?.first == "trigger")
+        }
+    }
+
+    @Test func serveRefusesLogicalCaptureWithoutWalLevelLogicalInOneLine() async throws {
+        let database = try await PostgresCluster.shared().makeDatabase()
+        try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
+        let error = await #expect(throws: PostgresError.self) {
+            try await CaptureSwitch(connectionString: database.connectionString).switchTo(.logical, logger: testLogger)
+        }
+        #expect(error?.message == "logical capture needs wal_level = logical (it is replica): ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL")
+        #expect(try database.query("SELECT mode FROM rohrpost.capture").first?.first == "trigger")
+    }
+}
