@@ -231,7 +231,9 @@ $code$::text
             -- No watched table is written from here on, until the new triggers are in.
             PERFORM rohrpost.forget_dropped_tables();
             PERFORM rohrpost.lock_watched_tables();
-            target := pg_current_wal_lsn();
+            -- The insert position, not pg_current_wal_lsn() (the write position): with
+            -- synchronous_commit off a commit may not be written yet.
+            target := pg_current_wal_insert_lsn();
             deadline := clock_timestamp() + catch_up_timeout;
             LOOP
                 SELECT s.confirmed_flush_lsn INTO confirmed FROM pg_replication_slots s WHERE s.slot_name = config.slot_name;

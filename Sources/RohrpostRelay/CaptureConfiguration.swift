@@ -10,6 +10,8 @@ public struct CaptureConfiguration: Sendable {
     public var statusInterval: Duration = .seconds(1)
     /// How often a standby replica tries to take the slot. Defaults to 1 s.
     public var takeoverInterval: Duration = .seconds(1)
+    /// How often a relay looks whether the database changed its capture mode. Defaults to 5 s.
+    public var modeCheckInterval: Duration = .seconds(5)
 
     /// The defaults above.
     public init() {}

@@ -37,7 +37,7 @@ struct LogicalCapture: Sendable {
             do {
                 guard let settings = try await readSettings(), settings.mode == "logical" else {
                     status.holdingChanged(false)
-                    try await Task.sleep(for: configuration.takeoverInterval * 2)
+                    try await Task.sleep(for: configuration.modeCheckInterval)
                     continue
                 }
                 try await stream(settings)
@@ -98,7 +98,14 @@ struct LogicalCapture: Sendable {
                     if let committed = try assembler.feed(PgOutputMessage(decoding: data.payload)) {
                         // A transaction of other tables (there are none in the publication) has
                         // nothing to number, but its end may still be confirmed.
-                        if let commit = StreamedCommit(committed) { batch.append(commit) } else { serverPosition = committed.endLSN }
+                        if let commit = StreamedCommit(committed) {
+                            batch.append(commit)
+                        } else {
+                            logger.debug(
+                                "logical capture: a transaction without journal rows",
+                                metadata: ["capture.xid": "\(committed.xid)", "capture.relations": "\(committed.inserts.map(\.relation))", "capture.end": "\(committed.endLSN)"])
+                            serverPosition = committed.endLSN
+                        }
                     }
                 case .primaryKeepalive(let keepalive):
                     serverPosition = keepalive.walEnd
@@ -108,15 +115,21 @@ struct LogicalCapture: Sendable {
             if !batch.isEmpty {
                 try await record(batch)
                 confirmed = max(confirmed, batch[batch.count - 1].endLSN)
+                logger.debug(
+                    "logical capture: numbered \(batch.count) transactions",
+                    metadata: ["capture.xids": "\(batch.map(\.xid).joined(separator: ","))", "capture.confirmed": "\(confirmed)"])
             }
             // Caught up with what the server has sent: nothing before it is left to number.
-            if let serverPosition, assembler.state == .idle { confirmed = max(confirmed, serverPosition) }
+            if let serverPosition, assembler.state == .idle, serverPosition > confirmed {
+                confirmed = serverPosition
+                logger.debug("logical capture: caught up", metadata: ["capture.confirmed": "\(confirmed)"])
+            }
             let now = ContinuousClock.now
             if !batch.isEmpty || replyRequested || now - lastStatus >= configuration.statusInterval {
                 try await replication.sendStatus(flushed: confirmed, replyRequested: now - lastStatus >= configuration.statusInterval)
                 lastStatus = now
             }
-            if now - checkedMode >= configuration.takeoverInterval * 5 {
+            if now - checkedMode >= configuration.modeCheckInterval {
                 checkedMode = now
                 if try await readSettings()?.mode != "logical" { throw Stop.modeChanged }
             }
@@ -148,6 +161,11 @@ struct LogicalCapture: Sendable {
     /// whichever replica holds it. Runs until cancelled.
     func sampleLag() async {
         while !Task.isCancelled {
+            guard status.reading.mode == "logical" else {
+                status.sampled(confirmed: nil, lagBytes: 0)
+                try? await Task.sleep(for: configuration.statusInterval)
+                continue
+            }
             let rows = try? await pool.run { connection in
                 try connection.query(
                     """

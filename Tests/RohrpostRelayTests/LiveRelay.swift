@@ -44,6 +44,7 @@ final class LiveRelay: Sendable {
         configuration.listener.backoff = .init(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(500))
         configuration.capture.statusInterval = .milliseconds(200)
         configuration.capture.takeoverInterval = .milliseconds(200)
+        configuration.capture.modeCheckInterval = .milliseconds(500)
         configure(&configuration)
         let relay = Relay(configuration: configuration, logger: testLogger)
         let task = Task { try await relay.run() }
@@ -131,6 +132,6 @@ struct LiveRelayError: Error, CustomStringConvertible {
 /// Logs of relays under test: warnings and worse, so failures show their cause.
 let testLogger: Logger = {
     var logger = Logger(label: "relay-under-test")
-    logger.logLevel = .warning
+    logger.logLevel = ProcessInfo.processInfo.environment["RELAY_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
     return logger
 }()

@@ -92,7 +92,16 @@ import Testing
                 try await captureSwitch.switchTo(mode, logger: testLogger)
             }
             for writer in writers { try await writer.value }
-            let events = try await client.receiveEvents(1_800, timeout: .seconds(30))
+            let events: [ReceivedEvent]
+            do {
+                events = try await client.receiveEvents(1_800, timeout: .seconds(30))
+            } catch {
+                let orphans = try live.database.query(
+                    "SELECT j.xid::text, j.seq, j.kind FROM rohrpost.journal j WHERE NOT EXISTS (SELECT FROM rohrpost.commits c WHERE c.xid = j.xid) ORDER BY 1, 2")
+                let state = try live.database.query("SELECT mode, (SELECT count(*) FROM rohrpost.commits)::text, (SELECT count(*) FROM rohrpost.journal)::text, (SELECT string_agg(slot_name || ' ' || coalesce(confirmed_flush_lsn::text, '-') || ' ' || active::text, ', ') FROM pg_replication_slots) FROM rohrpost.capture")
+                Issue.record("journal rows without a position: \(orphans.prefix(20)) (\(orphans.count) in all); mode, commits, journal rows, slots: \(state)")
+                throw error
+            }
             let rows = events.compactMap { $0.kind == "create" ? $0.object["id"] as? Int : nil }
             #expect(rows.sorted() == Array(1...900), "every row once")
             #expect(events.filter { $0.kind == "note" }.count == 900, "every message once")
@@ -115,5 +124,67 @@ import Testing
         }
         #expect(error?.message == "logical capture needs wal_level = logical (it is replica): ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL")
         #expect(try database.query("SELECT mode FROM rohrpost.capture").first?.first == "trigger")
+    }
+
+    @Test func aLostSlotIsMadeAnewAndResumesAcrossTheGapAreNotRecovered() async throws {
+        try await LiveRelay.with(capture: .logical, setUp: todoTable) { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'before')")
+            let seen = try await client.receiveEvent()
+            // The slot goes (dropped, as an invalidated one would be) while the relay streams it.
+            try LiveRelay.dropSlot(of: live.database)
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'in the gap')")
+            // The relay makes the slot anew; what commits from then on arrives.
+            var after: ReceivedEvent?
+            for n in 1...100 where after == nil {
+                try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after \(n)')")
+                after = try? await client.receiveEvent(timeout: .milliseconds(300))
+            }
+            let first = try #require(after, "events flow again after the slot was made anew")
+            #expect((first.object["title"] as? String)?.hasPrefix("after") == true || first.object["title"] as? String == "in the gap")
+            let again = try await live.connect()
+            let reply = try await again.request(
+                #"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": \#(seen.id)}}"#)
+            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"collection-1","recovered":false}}"#)
+        }
+    }
+
+    @Test func readyzFailsWhileTheSlotIsBehindTheBound() async throws {
+        try await LiveRelay.with(capture: .logical, configure: { $0.capture.maximumLag = .seconds(1) }, setUp: todoTable) { live in
+            try await Self.waitUntil { await Self.ready(live.port) }
+            // Someone else holds the slot and confirms nothing: the relay cannot number.
+            let slot = try #require(try live.database.query("SELECT slot_name FROM rohrpost.capture").first?.first ?? nil)
+            _ = try live.database.query(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1", parameters: [slot])
+            let squatter = try await ReplicationConnection.connect(
+                connectionString: live.database.connectionString, applicationName: "squatter")
+            var started = false
+            for _ in 0..<50 where !started {
+                started = (try? await squatter.startReplication(slot: slot, from: .invalid, publication: "rohrpost_journal")) != nil
+                if !started { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            try #require(started, "the test took the slot")
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'late')")
+            try await Self.waitUntil { await !Self.ready(live.port) }
+            let readyz = try await PlainHTTP.get("/readyz", port: live.port)
+            #expect(readyz.status == 503 && readyz.body.contains("the replication slot is"), "\(readyz.body)")
+            _ = consume squatter
+            // Back in the relay's hands, the event arrives and the relay is ready again.
+            #expect(try await client.receiveEvent(timeout: .seconds(20)).object["title"] as? String == "late")
+            try await Self.waitUntil { await Self.ready(live.port) }
+        }
+    }
+
+    private static func ready(_ port: Int) async -> Bool {
+        (try? await PlainHTTP.get("/readyz", port: port).status) == 200
+    }
+
+    private static func waitUntil(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw LiveRelayError("timed out waiting") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 }
