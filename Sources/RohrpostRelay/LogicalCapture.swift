@@ -143,10 +143,13 @@ struct LogicalCapture: Sendable {
             try await replication.startReplication(slot: settings.slot, from: .invalid, publication: Self.publication)
             return
         } catch let error as PostgresError {
-            let text = error.message
-            if text.contains("is active for PID") { throw Stop.slotTaken }
-            let missing = text.contains("does not exist")
-            let lost = text.contains("can no longer get changes") || text.contains("invalidated")
+            if error.message.contains("is active for PID") { throw Stop.slotTaken }
+            // Missing, or invalidated (wal_status 'lost'): PostgreSQL's words differ by version.
+            let state = try await pool.run { connection in
+                try connection.query("SELECT wal_status FROM pg_catalog.pg_replication_slots WHERE slot_name = $1", [settings.slot])
+            }
+            let missing = state.isEmpty
+            let lost = state.first?.first == "lost"
             guard missing || lost else { throw error }
             logger.error(
                 "logical capture: replication slot \(settings.slot) \(missing ? "is missing" : "was invalidated (max_slot_wal_keep_size)"); making it anew: transactions committed meanwhile are lost, and clients resuming across the gap get recovered: false")

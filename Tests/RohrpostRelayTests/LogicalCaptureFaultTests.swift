@@ -116,6 +116,82 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1)), arguments: CaptureSwitch.Mode.allCases)
+    func postgresRestartedInTheMiddleOfABurstLosesNothing(capture: CaptureSwitch.Mode) async throws {
+        let cluster = try await PostgresCluster.start(settings: capture == .logical ? PostgresCluster.logicalSettings : [:])
+        defer { cluster.destroy() }
+        try await LiveRelay.with(cluster: cluster, capture: capture, setUp: todoTable) { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            // One writer, one row per transaction; a write that fails while PostgreSQL is
+            // down is tried again (the row's id keeps it from being written twice).
+            let writer = Task {
+                for n in 1...1_500 {
+                    while true {
+                        do {
+                            try await live.database.executeOffPool(
+                                "INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w') ON CONFLICT (id) DO NOTHING")
+                            break
+                        } catch {
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                }
+            }
+            _ = try await client.receiveEvents(300, timeout: .seconds(20))
+            try await cluster.stop()
+            try await cluster.start()
+            try await writer.value
+            let rest = try await client.receiveEvents(1_200, timeout: .seconds(30)).map { $0.object["id"] as? Int ?? -1 }
+            #expect(rest == Array(301...1_500))
+            try await client.expectNothing(for: .milliseconds(300))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aSlotInvalidatedByMaxSlotWalKeepSizeIsMadeAnewAndSaysSo() async throws {
+        var settings = PostgresCluster.logicalSettings
+        settings["max_slot_wal_keep_size"] = "1MB"
+        let cluster = try await PostgresCluster.start(settings: settings)
+        defer { cluster.destroy() }
+        try await LiveRelay.with(cluster: cluster, capture: .logical, setUp: todoTable + "CREATE TABLE filler (x text);") { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'before')")
+            let seen = try await client.receiveEvent()
+            // Hold the slot without reading it, as a stuck relay would, while WAL piles up.
+            let slot = try #require(try live.database.query("SELECT slot_name FROM rohrpost.capture").first?.first ?? nil)
+            let squatter = try await Self.takeSlot(slot, from: live)
+            for _ in 1...4 {
+                try live.database.execute("INSERT INTO filler SELECT repeat('x', 1000) FROM generate_series(1, 2000); SELECT pg_switch_wal();")
+            }
+            try live.database.execute("CHECKPOINT")
+            let status = try live.database.query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = $1", parameters: [slot])
+            #expect(status.first?.first == "lost", "PostgreSQL invalidated the slot")
+            _ = consume squatter
+            // The relay makes the slot anew and events flow again.
+            var after: ReceivedEvent?
+            for n in 1...100 where after == nil {
+                try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after \(n)')")
+                after = try? await client.receiveEvent(timeout: .milliseconds(300))
+            }
+            #expect(after != nil, "events flow again")
+            let again = try await live.connect()
+            let reply = try await again.request(
+                #"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": \#(seen.id)}}"#)
+            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"collection-1","recovered":false}}"#)
+        }
+    }
+
+    /// Streams `slot` from a connection of the test's own, so the relay cannot.
+    private static func takeSlot(_ slot: String, from live: LiveRelay) async throws -> ReplicationConnection {
+        _ = try live.database.query(
+            "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1", parameters: [slot])
+        let squatter = try await ReplicationConnection.connect(connectionString: live.database.connectionString, applicationName: "squatter")
+        for _ in 0..<100 {
+            if (try? await squatter.startReplication(slot: slot, from: .invalid, publication: "rohrpost_journal")) != nil { return squatter }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw LiveRelayError("the test could not take slot \(slot)")
+    }
+
     @Test func serveRefusesLogicalCaptureWithoutWalLevelLogicalInOneLine() async throws {
         let database = try await PostgresCluster.shared().makeDatabase()
         try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
@@ -154,16 +230,7 @@ import Testing
             try await Self.waitUntil { await Self.ready(live.port) }
             // Someone else holds the slot and confirms nothing: the relay cannot number.
             let slot = try #require(try live.database.query("SELECT slot_name FROM rohrpost.capture").first?.first ?? nil)
-            _ = try live.database.query(
-                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1", parameters: [slot])
-            let squatter = try await ReplicationConnection.connect(
-                connectionString: live.database.connectionString, applicationName: "squatter")
-            var started = false
-            for _ in 0..<50 where !started {
-                started = (try? await squatter.startReplication(slot: slot, from: .invalid, publication: "rohrpost_journal")) != nil
-                if !started { try await Task.sleep(for: .milliseconds(20)) }
-            }
-            try #require(started, "the test took the slot")
+            let squatter = try await Self.takeSlot(slot, from: live)
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'late')")
             try await Self.waitUntil { await !Self.ready(live.port) }
