@@ -10,6 +10,11 @@ public struct CaptureConfiguration: Sendable {
     public var statusInterval: Duration = .seconds(1)
     /// How often a standby replica tries to take the slot. Defaults to 1 s.
     public var takeoverInterval: Duration = .seconds(1)
+    /// How long the slot holder goes on reading after a transaction arrived before it
+    /// numbers what it has: one numbering commit (a WAL flush) then serves the writers'
+    /// commits of that time, instead of one each. Adds at most this to the latency.
+    /// Defaults to 2 ms.
+    public var batchWindow: Duration = .milliseconds(2)
     /// How often a relay looks whether the database changed its capture mode. Defaults to 5 s.
     public var modeCheckInterval: Duration = .seconds(5)
 

@@ -92,7 +92,15 @@ struct LogicalCapture: Sendable {
             var batch: [StreamedCommit] = []
             var serverPosition: LSN?
             var replyRequested = false
-            for message in try await replication.read(upTo: 5_000, timeout: .milliseconds(100)) {
+            var messages = try await replication.read(upTo: 5_000, timeout: .milliseconds(100))
+            // More commits arriving within the window share one numbering commit.
+            let windowEnd = ContinuousClock.now + configuration.batchWindow
+            while !messages.isEmpty, messages.count < 5_000, ContinuousClock.now < windowEnd {
+                let more = try await replication.read(upTo: 5_000 - messages.count, timeout: windowEnd - .now)
+                if more.isEmpty { break }
+                messages += more
+            }
+            for message in messages {
                 switch message {
                 case .xLogData(let data):
                     if let committed = try assembler.feed(PgOutputMessage(decoding: data.payload)) {
