@@ -25,10 +25,10 @@ private func publisherToken(_ publish: [String]?, expiresIn: TimeInterval = 600)
 /// `rohrpost.send`, authenticated by a token's `publish` claim.
 @Suite struct PublishTests {
     private static func withPublishing(
-        maximumBodySize: Int = 1024 * 1024, _ body: (LiveRelay) async throws -> Void
+        maximumBodySize: Int = 1024 * 1024, capture: CaptureSwitch.Mode = .trigger, _ body: (LiveRelay) async throws -> Void
     ) async throws {
         let keys = try await KeyStore(sources: KeySources(hmacSecret: publishSecret))
-        try await LiveRelay.with(configure: { configuration in
+        try await LiveRelay.with(capture: capture, configure: { configuration in
             var publish = PublishConfiguration(verifier: { TokenVerifier(keys: keys.keys) })
             publish.maximumBodySize = maximumBodySize
             configuration.publish = publish
@@ -40,8 +40,8 @@ private func publisherToken(_ publish: [String]?, expiresIn: TimeInterval = 600)
             "/publish", body: body, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], port: live.port)
     }
 
-    @Test func aValidTokenPublishesAndGetsTheEventsId() async throws {
-        try await Self.withPublishing { live in
+    @Test(arguments: CaptureSwitch.Mode.allCases) func aValidTokenPublishesAndGetsTheEventsId(capture: CaptureSwitch.Mode) async throws {
+        try await Self.withPublishing(capture: capture) { live in
             let client = try await live.subscriber(#"{"type": "user", "id": 7}"#, #"{"type": "admins"}"#)
             let token = try await publisherToken(["user-*", "admins"])
             let response = try await Self.post(
