@@ -15,6 +15,9 @@ public struct CaptureConfiguration: Sendable {
     /// commits of that time, instead of one each. Adds at most this to the latency.
     /// Defaults to 2 ms.
     public var batchWindow: Duration = .milliseconds(2)
+    /// How often the slot holder asks how far PostgreSQL has flushed, while numbered
+    /// batches wait for it before the slot may confirm them. Defaults to 20 ms.
+    public var flushCheckInterval: Duration = .milliseconds(20)
     /// How often a relay looks whether the database changed its capture mode. Defaults to 5 s.
     public var modeCheckInterval: Duration = .seconds(5)
 

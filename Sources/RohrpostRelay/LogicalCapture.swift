@@ -86,6 +86,11 @@ struct LogicalCapture: Sendable {
 
         var assembler = ReplicationTransactionAssembler()
         var confirmed = LSN.invalid
+        // Numbered batches whose numbering commit may not be flushed yet: the slot may
+        // confirm a batch's end only once PostgreSQL has flushed past its numbering.
+        var unflushed: [(numbering: LSN, end: LSN)] = []
+        var lastFlushCheck = ContinuousClock.now
+        var sentConfirmed = LSN.invalid
         var lastStatus = ContinuousClock.now
         var checkedMode = ContinuousClock.now
         while !Task.isCancelled {
@@ -121,20 +126,28 @@ struct LogicalCapture: Sendable {
                 }
             }
             if !batch.isEmpty {
-                try await record(batch)
-                confirmed = max(confirmed, batch[batch.count - 1].endLSN)
+                let numbering = try await record(batch)
+                unflushed.append((numbering, batch[batch.count - 1].endLSN))
                 logger.debug(
                     "logical capture: numbered \(batch.count) transactions",
-                    metadata: ["capture.xids": "\(batch.map(\.xid).joined(separator: ","))", "capture.confirmed": "\(confirmed)"])
-            }
-            // Caught up with what the server has sent: nothing before it is left to number.
-            if let serverPosition, assembler.state == .idle, serverPosition > confirmed {
-                confirmed = serverPosition
-                logger.debug("logical capture: caught up", metadata: ["capture.confirmed": "\(confirmed)"])
+                    metadata: ["capture.xids": "\(batch.map(\.xid).joined(separator: ","))", "capture.numbering": "\(numbering)"])
             }
             let now = ContinuousClock.now
-            if !batch.isEmpty || replyRequested || now - lastStatus >= configuration.statusInterval {
+            if !unflushed.isEmpty, now - lastFlushCheck >= configuration.flushCheckInterval {
+                lastFlushCheck = now
+                let flushed = try await flushPosition()
+                while let first = unflushed.first, first.numbering <= flushed {
+                    confirmed = max(confirmed, first.end)
+                    unflushed.removeFirst()
+                }
+            }
+            // Caught up with what the server has sent: nothing before it is left to number.
+            if let serverPosition, assembler.state == .idle, unflushed.isEmpty, serverPosition > confirmed {
+                confirmed = serverPosition
+            }
+            if confirmed > sentConfirmed || replyRequested || now - lastStatus >= configuration.statusInterval {
                 try await replication.sendStatus(flushed: confirmed, replyRequested: now - lastStatus >= configuration.statusInterval)
+                sentConfirmed = confirmed
                 lastStatus = now
             }
             if now - checkedMode >= configuration.modeCheckInterval {
@@ -196,19 +209,27 @@ struct LogicalCapture: Sendable {
         }
     }
 
-    /// Numbers `batch` in one transaction: one commit, at most one NOTIFY.
-    private func record(_ batch: [StreamedCommit]) async throws {
+    /// How far PostgreSQL has flushed its WAL.
+    private func flushPosition() async throws -> LSN {
+        let rows = try await pool.run { connection in try connection.query("SELECT pg_catalog.pg_current_wal_flush_lsn()::text") }
+        return rows.first?.first?.flatMap { LSN($0) } ?? .invalid
+    }
+
+    /// Numbers `batch` in one transaction: one commit (not waiting for its flush), at most
+    /// one NOTIFY. Returns a WAL position at or past that commit.
+    private func record(_ batch: [StreamedCommit]) async throws -> LSN {
         let xids = "{" + batch.map(\.xid).joined(separator: ",") + "}"
         let counts = "{" + batch.map { String($0.eventCount) }.joined(separator: ",") + "}"
         let lsns = "{" + batch.map { $0.commitLSN.description }.joined(separator: ",") + "}"
         let times = "{" + batch.map { String(format: "\"%.6f\"", $0.committedAt.timeIntervalSince1970) }.joined(separator: ",") + "}"
-        _ = try await pool.run { connection in
-            try connection.query(
+        return try await pool.run { connection -> String? in
+            _ = try connection.query(
                 """
                 SELECT * FROM rohrpost.record_logical_commits($1::xid8[], $2::integer[], $3::pg_lsn[],
                     ARRAY(SELECT pg_catalog.to_timestamp(t::double precision)
                           FROM unnest($4::text[]) WITH ORDINALITY u(t, i) ORDER BY i))
                 """, [xids, counts, lsns, times])
-        }
+            return try connection.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").first?.first ?? nil
+        }.flatMap { LSN($0) } ?? .invalid
     }
 }

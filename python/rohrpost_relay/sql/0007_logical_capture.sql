@@ -9,9 +9,9 @@
 --     replication slot streams the journal's inserts (publication rohrpost_journal,
 --     plugin pgoutput), which arrive in commit order, and hands out positions in that
 --     order with record_logical_commits(): one call, one commit_lock, one NOTIFY per
---     batch of transactions. It confirms the slot's position only after that commit,
---     so a crash replays the batch, and transactions already recorded (by xid, and by
---     commit LSN) are skipped: nothing is lost, nothing is numbered twice.
+--     batch of transactions. It confirms the slot's position only after that commit is
+--     flushed, so a crash replays the batch, and transactions already recorded (by xid,
+--     and by commit LSN) are skipped: nothing is lost, nothing is numbered twice.
 --
 -- set_capture_mode() switches a database, with writers running. Every generated trigger
 -- is regenerated under its table's lock (rohrpost.watch), so a transaction numbers all
@@ -158,6 +158,12 @@ $code$::text
     -- order: one block of positions each, recorded in rohrpost.commits, and one NOTIFY
     -- for the whole batch. Transactions recorded already (a replayed stream, or trigger
     -- capture before a switch) are skipped. Returns the positions handed out.
+    --
+    -- It commits without waiting for its WAL flush (the relay confirms the slot only once
+    -- the flush is done, and the stream carries only flushed writer commits). Positions
+    -- follow the last one recorded rather than the sequence, so a batch that a crash of
+    -- PostgreSQL undid is numbered again, from the replayed stream, with the very same ids
+    -- clients may have seen.
     CREATE FUNCTION rohrpost.record_logical_commits(
         xids xid8[], event_counts integer[], commit_lsns pg_lsn[], committed_ats timestamptz[]
     ) RETURNS TABLE (first_position bigint, last_position bigint)
@@ -165,27 +171,28 @@ $code$::text
     SET search_path = pg_catalog, pg_temp
     AS $fn$
     DECLARE
-        first bigint;
-        block bigint;
+        next bigint;
         i integer;
         lo bigint;
         hi bigint;
     BEGIN
+        PERFORM set_config('synchronous_commit', 'off', true);
         PERFORM FROM rohrpost.commit_lock FOR UPDATE;
+        SELECT c.position + c.event_count INTO next FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1;
+        next := coalesce(next, 1);
         FOR i IN 1 .. coalesce(cardinality(xids), 0) LOOP
             CONTINUE WHEN event_counts[i] IS NULL OR event_counts[i] < 1;
             CONTINUE WHEN EXISTS (SELECT FROM rohrpost.commits c WHERE c.xid = xids[i])
                        OR EXISTS (SELECT FROM rohrpost.commits c WHERE c.commit_lsn = commit_lsns[i]);
-            block := nextval('rohrpost.position_counter');
-            IF event_counts[i] > 1 THEN
-                PERFORM setval('rohrpost.position_counter', block + event_counts[i] - 1);
-            END IF;
             INSERT INTO rohrpost.commits (position, xid, event_count, committed_at, commit_lsn)
-                VALUES (block, xids[i], event_counts[i], committed_ats[i], commit_lsns[i]);
-            lo := coalesce(lo, block);
-            hi := block + event_counts[i] - 1;
+                VALUES (next, xids[i], event_counts[i], committed_ats[i], commit_lsns[i]);
+            lo := coalesce(lo, next);
+            hi := next + event_counts[i] - 1;
+            next := next + event_counts[i];
         END LOOP;
         IF lo IS NOT NULL THEN
+            -- Trigger capture, after a switch back, goes on from here.
+            PERFORM setval('rohrpost.position_counter', greatest(hi, (SELECT s.last_value FROM rohrpost.position_counter s)));
             PERFORM pg_notify('rohrpost', lo::text || ':' || (hi - lo + 1)::text);
         END IF;
         first_position := lo;
@@ -278,7 +285,7 @@ $code$::text
         marker bigint;
     BEGIN
         PERFORM FROM rohrpost.commit_lock FOR UPDATE;
-        marker := nextval('rohrpost.position_counter') + 1;
+        marker := greatest(rohrpost.last_position(), (SELECT s.last_value FROM rohrpost.position_counter s)) + 2;
         PERFORM setval('rohrpost.position_counter', marker);
         INSERT INTO rohrpost.commits (position, xid, event_count) VALUES (marker, pg_current_xact_id(), 1);
         WITH gone AS (
