@@ -147,6 +147,46 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func aPostgresCrashRenumbersWithTheSameIds() async throws {
+        let cluster = try await PostgresCluster.start(settings: PostgresCluster.logicalSettings)
+        defer { cluster.destroy() }
+        try await LiveRelay.with(cluster: cluster, capture: .logical, setUp: todoTable) { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
+            let writer = Task {
+                for n in 1...1_000 {
+                    while true {
+                        do {
+                            try await live.database.executeOffPool(
+                                "INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w') ON CONFLICT (id) DO NOTHING")
+                            break
+                        } catch {
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                }
+            }
+            var received = try await client.receiveEvents(200, timeout: .seconds(20))
+            // As a crash would: no checkpoint, and commits not yet written (synchronous_commit
+            // is off on this cluster) are gone, writers' and the relay's numbering alike.
+            try await cluster.stop(immediately: true)
+            try await cluster.start()
+            try await writer.value
+            try await live.waitUntilNumbered(timeout: .seconds(20))
+            let total = try #require((try live.database.query("SELECT count(*) FROM todo").first?.first ?? nil).flatMap { Int($0) })
+            received += try await client.receiveEvents(total - 200, timeout: .seconds(20))
+            let ids = received.map { $0.object["id"] as? Int ?? -1 }
+            let rows = try live.database.query("SELECT id FROM todo ORDER BY id").compactMap { $0.first?.flatMap { Int($0) } }
+            #expect(ids == rows, "every surviving row once, in commit order")
+            #expect(zip(received, received.dropFirst()).allSatisfy { $0.id < $1.id })
+            // What the client saw is what the journal says now: the same ids.
+            let journal = try live.database.query(
+                "SELECT (object->>'id')::int, position FROM rohrpost.read_events(0, 5000)").map { ($0[0] ?? "", $0[1] ?? "") }
+            let byRow = Dictionary(journal.map { (Int($0.0) ?? -1, Int64($0.1) ?? -1) }, uniquingKeysWith: { first, _ in first })
+            #expect(received.allSatisfy { byRow[$0.object["id"] as? Int ?? -1] == $0.id })
+            try await client.expectNothing(for: .milliseconds(300))
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func aSlotInvalidatedByMaxSlotWalKeepSizeIsMadeAnewAndSaysSo() async throws {
         var settings = PostgresCluster.logicalSettings
         settings["max_slot_wal_keep_size"] = "1MB"
