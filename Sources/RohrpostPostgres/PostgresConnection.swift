@@ -16,23 +16,9 @@ public final class PostgresConnection {
     ///     `postgres://...`); empty means libpq's defaults and the `PG*` environment variables.
     ///   - applicationName: what `pg_stat_activity.application_name` shows for this connection.
     public init(connectionString: String, applicationName: String, connectTimeoutSeconds: Int = 10) throws {
-        // Our keys come after the user's string, so they win; keepalives notice a dead
-        // server whose socket never closes.
-        let parameters: [(String, String)] = [
-            ("dbname", connectionString),
-            ("application_name", applicationName),
-            ("connect_timeout", String(connectTimeoutSeconds)),
-            ("keepalives", "1"),
-            ("keepalives_idle", "30"),
-            ("keepalives_interval", "10"),
-            ("keepalives_count", "3"),
-            ("client_encoding", "UTF8"),
-        ]
-        let made = withCStrings(parameters.map(\.0)) { keywords in
-            withCStrings(parameters.map(\.1)) { values in
-                PQconnectdbParams(keywords, values, 1)
-            }
-        }
+        let made = ConnectionParameters.connect(
+            ConnectionParameters.list(
+                connectionString, applicationName: applicationName, connectTimeoutSeconds: connectTimeoutSeconds))
         guard let made else {
             throw PostgresError(.connectionFailed, "cannot connect to PostgreSQL: libpq is out of memory")
         }

@@ -51,21 +51,10 @@ public actor ReplicationConnection {
     }
 
     private func open(_ connectionString: String, _ applicationName: String, _ connectTimeoutSeconds: Int) throws {
-        // Our keys come after the user's string (or URL, which `dbname` expands), so they win.
-        let parameters: [(String, String)] = [
-            ("dbname", connectionString),
-            ("replication", "database"),
-            ("application_name", applicationName),
-            ("connect_timeout", String(connectTimeoutSeconds)),
-            ("keepalives", "1"),
-            ("keepalives_idle", "30"),
-            ("keepalives_interval", "10"),
-            ("keepalives_count", "3"),
-            ("client_encoding", "UTF8"),
-        ]
-        let made = withCStrings(parameters.map(\.0)) { keywords in
-            withCStrings(parameters.map(\.1)) { values in PQconnectdbParams(keywords, values, 1) }
-        }
+        let made = ConnectionParameters.connect(
+            ConnectionParameters.list(
+                connectionString, applicationName: applicationName, connectTimeoutSeconds: connectTimeoutSeconds,
+                extra: [("replication", "database")]))
         guard let made else {
             throw PostgresError(.connectionFailed, "cannot open a replication connection: libpq is out of memory")
         }

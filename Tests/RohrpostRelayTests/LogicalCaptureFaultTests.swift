@@ -23,6 +23,23 @@ import Testing
         return response.body.contains(#""holding_slot":true"#)
     }
 
+    /// Inserts rows `range` into collection 1, one per transaction, as one writer; a write
+    /// that fails while PostgreSQL is down is tried again (the row's id keeps it from being
+    /// written twice).
+    private static func writeThroughOutages(_ range: ClosedRange<Int>, into database: TestDatabase) async throws {
+        for n in range {
+            while true {
+                do {
+                    try await database.executeOffPool(
+                        "INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w') ON CONFLICT (id) DO NOTHING")
+                    break
+                } catch {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        }
+    }
+
     /// Inserts rows `range` into collection 1, one per transaction.
     private static func write(_ range: ClosedRange<Int>, into database: TestDatabase) async throws {
         for n in range {
@@ -122,21 +139,7 @@ import Testing
         defer { cluster.destroy() }
         try await LiveRelay.with(cluster: cluster, capture: capture, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
-            // One writer, one row per transaction; a write that fails while PostgreSQL is
-            // down is tried again (the row's id keeps it from being written twice).
-            let writer = Task {
-                for n in 1...1_500 {
-                    while true {
-                        do {
-                            try await live.database.executeOffPool(
-                                "INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w') ON CONFLICT (id) DO NOTHING")
-                            break
-                        } catch {
-                            try await Task.sleep(for: .milliseconds(50))
-                        }
-                    }
-                }
-            }
+            let writer = Task { try await Self.writeThroughOutages(1...1_500, into: live.database) }
             _ = try await client.receiveEvents(300, timeout: .seconds(20))
             try await cluster.stop()
             try await cluster.start()
@@ -152,19 +155,7 @@ import Testing
         defer { cluster.destroy() }
         try await LiveRelay.with(cluster: cluster, capture: .logical, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
-            let writer = Task {
-                for n in 1...1_000 {
-                    while true {
-                        do {
-                            try await live.database.executeOffPool(
-                                "INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w') ON CONFLICT (id) DO NOTHING")
-                            break
-                        } catch {
-                            try await Task.sleep(for: .milliseconds(50))
-                        }
-                    }
-                }
-            }
+            let writer = Task { try await Self.writeThroughOutages(1...1_000, into: live.database) }
             var received = try await client.receiveEvents(200, timeout: .seconds(20))
             // As a crash would: no checkpoint, and commits not yet written (synchronous_commit
             // is off on this cluster) are gone, writers' and the relay's numbering alike.
