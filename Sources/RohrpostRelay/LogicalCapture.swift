@@ -85,10 +85,7 @@ struct LogicalCapture: Sendable {
         defer { status.holdingChanged(false) }
 
         var assembler = ReplicationTransactionAssembler()
-        var confirmed = LSN.invalid
-        // Numbered batches whose numbering commit may not be flushed yet: the slot may
-        // confirm a batch's end only once PostgreSQL has flushed past its numbering.
-        var unflushed: [(numbering: LSN, end: LSN)] = []
+        var slot = SlotConfirmation()
         var lastFlushCheck = ContinuousClock.now
         var sentConfirmed = LSN.invalid
         var lastStatus = ContinuousClock.now
@@ -127,27 +124,21 @@ struct LogicalCapture: Sendable {
             }
             if !batch.isEmpty {
                 let numbering = try await record(batch)
-                unflushed.append((numbering, batch[batch.count - 1].endLSN))
+                slot.numbered(by: numbering, through: batch[batch.count - 1].endLSN)
                 logger.debug(
                     "logical capture: numbered \(batch.count) transactions",
                     metadata: ["capture.xids": "\(batch.map(\.xid).joined(separator: ","))", "capture.numbering": "\(numbering)"])
             }
             let now = ContinuousClock.now
-            if !unflushed.isEmpty, now - lastFlushCheck >= configuration.flushCheckInterval {
+            if slot.awaitsFlush, now - lastFlushCheck >= configuration.flushCheckInterval {
                 lastFlushCheck = now
-                let flushed = try await flushPosition()
-                while let first = unflushed.first, first.numbering <= flushed {
-                    confirmed = max(confirmed, first.end)
-                    unflushed.removeFirst()
-                }
+                slot.flushed(upTo: try await flushPosition())
             }
-            // Caught up with what the server has sent: nothing before it is left to number.
-            if let serverPosition, assembler.state == .idle, unflushed.isEmpty, serverPosition > confirmed {
-                confirmed = serverPosition
-            }
-            if confirmed > sentConfirmed || replyRequested || now - lastStatus >= configuration.statusInterval {
-                try await replication.sendStatus(flushed: confirmed, replyRequested: now - lastStatus >= configuration.statusInterval)
-                sentConfirmed = confirmed
+            if let serverPosition { slot.serverReached(serverPosition, idle: assembler.state == .idle) }
+            if slot.confirmed > sentConfirmed || replyRequested || now - lastStatus >= configuration.statusInterval {
+                try await replication.sendStatus(
+                    flushed: slot.confirmed, replyRequested: now - lastStatus >= configuration.statusInterval)
+                sentConfirmed = slot.confirmed
                 lastStatus = now
             }
             if now - checkedMode >= configuration.modeCheckInterval {
