@@ -55,6 +55,25 @@ public struct CaptureSwitch: Sendable {
         }
     }
 
+    /// Whether the database is in logical capture and this relay can take part: throws one
+    /// line naming what logical replication lacks (wal_level, slots, WAL senders, the
+    /// role's REPLICATION) when it is in logical capture and something is missing.
+    public func checkTakingPart() async throws {
+        let connectionString = connectionString
+        try await onDedicatedThread(name: "rohrpost-capture-check") {
+            let connection = try PostgresConnection(connectionString: connectionString, applicationName: "rohrpost-relay capture")
+            if try Self.mode(connection) == .logical { try Self.checkLogicalReplication(connection) }
+        }
+    }
+
+    /// The database's capture mode; nil before migration 7 (no `rohrpost.capture`).
+    static func mode(_ connection: PostgresConnection) throws -> Mode? {
+        guard try connection.query("SELECT pg_catalog.to_regclass('rohrpost.capture') IS NOT NULL").first?.first == "t" else {
+            return nil
+        }
+        return (try connection.query("SELECT mode FROM rohrpost.capture").first?.first ?? nil).flatMap(Mode.init)
+    }
+
     /// Refuses with one line naming what logical replication lacks here.
     static func checkLogicalReplication(_ connection: PostgresConnection) throws {
         let rows = try connection.query(

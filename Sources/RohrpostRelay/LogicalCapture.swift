@@ -66,9 +66,11 @@ struct LogicalCapture: Sendable {
 
     /// The mode and slot name; nil when the database has no `rohrpost.capture` (older schema).
     func readSettings() async throws -> Settings? {
-        let rows = try await pool.run { connection in
-            try connection.query(
-                "SELECT mode, slot_name FROM rohrpost.capture WHERE pg_catalog.to_regclass('rohrpost.capture') IS NOT NULL")
+        let rows = try await pool.run { connection -> [[String?]] in
+            guard try connection.query("SELECT pg_catalog.to_regclass('rohrpost.capture') IS NOT NULL").first?.first == "t" else {
+                return []
+            }
+            return try connection.query("SELECT mode, slot_name FROM rohrpost.capture")
         }
         guard let row = rows.first, let mode = row[0], let slot = row[1] else { return nil }
         status.modeChanged(mode)
@@ -187,8 +189,7 @@ struct LogicalCapture: Sendable {
                     SELECT s.confirmed_flush_lsn::text,
                            pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint
                     FROM pg_catalog.pg_replication_slots s
-                    WHERE pg_catalog.to_regclass('rohrpost.capture') IS NOT NULL
-                      AND s.slot_name = (SELECT c.slot_name FROM rohrpost.capture c WHERE c.mode = 'logical')
+                    WHERE s.slot_name = (SELECT c.slot_name FROM rohrpost.capture c WHERE c.mode = 'logical')
                     """)
             }
             if let row = rows?.first {

@@ -20,9 +20,18 @@ struct CaptureOptions: ParsableArguments {
         return configuration
     }
 
-    /// Carries out `--capture` before the relay starts.
+    /// Carries out `--capture` before the relay starts; without it, checks that this relay
+    /// can take part when the database is in logical capture.
     func prepare(databaseURL: String, logger: Logger, _ environment: OptionEnvironment = OptionEnvironment()) async throws {
-        guard let text = try environment.value(capture, "capture") else { return }
+        guard let text = try environment.value(capture, "capture") else {
+            // A database in logical capture needs every relay able to hold its slot.
+            do {
+                try await CaptureSwitch(connectionString: databaseURL).checkTakingPart()
+            } catch let error as PostgresError {
+                throw StartupError("the database is in logical capture, but \(error.serverMessage ?? error.message)")
+            }
+            return
+        }
         guard let mode = CaptureSwitch.Mode(rawValue: text.lowercased()) else {
             throw environment.invalid("capture", "'\(text)' is neither logical nor trigger")
         }

@@ -27,15 +27,17 @@ struct Serve: AsyncParsableCommand {
         let databaseURL = try common.resolvedDatabaseURL()
         let access = try await auth.setUp(databaseURL: databaseURL, openByDefault: false, logger: logger)
         defer { access.pool?.shutdown() }
-        let assembly = try RelayAssembly(
-            databaseURL: databaseURL, server: server, journal: journal, access: access,
-            livePage: try OptionEnvironment().isOn(livePage, "live-page"),
-            publish: try publish.configuration(verifier: access.tokenVerifier),
-            capture: try capture.configuration(), logger: logger)
+        let livePage = try OptionEnvironment().isOn(livePage, "live-page")
+        let publish = try publish.configuration(verifier: access.tokenVerifier)
+        let captureConfiguration = try capture.configuration()
+        // Before the relay exists: a failure here stops the start with its one line.
         if try OptionEnvironment().isOn(migrate, "migrate") {
             try await Database(connectionString: databaseURL).migrate(logger: logger)
         }
         try await capture.prepare(databaseURL: databaseURL, logger: logger)
+        let assembly = try RelayAssembly(
+            databaseURL: databaseURL, server: server, journal: journal, access: access, livePage: livePage,
+            publish: publish, capture: captureConfiguration, logger: logger)
         var group = ServiceGroupConfiguration(
             services: assembly.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The relay keeps to the grace itself; past it (and a margin), whatever still runs is cancelled.

@@ -213,10 +213,11 @@ import Testing
 
     /// Streams `slot` from a connection of the test's own, so the relay cannot.
     private static func takeSlot(_ slot: String, from live: LiveRelay) async throws -> ReplicationConnection {
-        _ = try live.database.query(
-            "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1", parameters: [slot])
         let squatter = try await ReplicationConnection.connect(connectionString: live.database.connectionString, applicationName: "squatter")
         for _ in 0..<100 {
+            // The relay takes the slot back quickly: take it away again on every try.
+            _ = try live.database.query(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1", parameters: [slot])
             if (try? await squatter.startReplication(slot: slot, from: .invalid, publication: "rohrpost_journal")) != nil { return squatter }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -272,6 +273,26 @@ import Testing
             #expect(try await client.receiveEvent(timeout: .seconds(20)).object["title"] as? String == "late")
             try await Self.waitUntil { await Self.ready(live.port) }
         }
+    }
+
+    @Test func aRelayThatCannotHoldTheSlotRefusesToStartInOneLine() async throws {
+        let database = try await Self.logicalDatabase()
+        defer { try? LiveRelay.dropSlot(of: database) }
+        let role = "app_\(UInt32.random(in: 1...UInt32.max))"
+        try database.execute("CREATE ROLE \(role) LOGIN; GRANT USAGE ON SCHEMA rohrpost TO \(role); GRANT SELECT ON ALL TABLES IN SCHEMA rohrpost TO \(role)")
+        let url = database.connectionString.replacingOccurrences(of: "user=postgres", with: "user=\(role)")
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rohrpost-relay")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--database-url", url, "--auth", "none", "--port", "0"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains("the database is in logical capture, but logical capture needs a role with REPLICATION: ALTER ROLE \(role) REPLICATION"), "\(output)")
     }
 
     private static func ready(_ port: Int) async -> Bool {
