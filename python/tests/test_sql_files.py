@@ -1,5 +1,5 @@
-"""The package ships copies of the repository's sql/*.sql: they must not drift.
-Run ``python python/sync_sql.py`` to bring them in line."""
+"""The package ships the repository's sql/*.sql: its ``rohrpost_relay/sql`` is a link to
+the repository's sql/, which ``pip install`` copies into the package."""
 
 from pathlib import Path
 
@@ -9,16 +9,17 @@ from rohrpost_relay.relay_sql import sql_file_names, sql_file_text
 
 PYTHON = Path(__file__).resolve().parents[1]
 REPO_SQL = PYTHON.parent / "sql"
-SOURCE_COPIES = PYTHON / "rohrpost_relay" / "sql"
+PACKAGE_SQL = PYTHON / "rohrpost_relay" / "sql"
 
 
 def texts(folder):
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.sql"))}
 
 
-def test_the_package_sources_hold_exactly_the_repository_sql_files():
+def test_the_package_sources_link_to_the_repository_sql_folder():
     assert texts(REPO_SQL), f"no SQL files in {REPO_SQL}"
-    assert texts(SOURCE_COPIES) == texts(REPO_SQL), "run: python python/sync_sql.py"
+    assert PACKAGE_SQL.is_symlink() and PACKAGE_SQL.resolve() == REPO_SQL.resolve(), \
+        "rohrpost_relay/sql must stay a link to ../../sql, so the files cannot drift apart"
 
 
 def test_the_installed_package_ships_the_repository_sql_files():
