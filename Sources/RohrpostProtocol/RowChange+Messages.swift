@@ -38,7 +38,7 @@ extension RowChange {
 
     /// The text of one event message.
     static func message(position: [UInt8], kind: ChangeKind, group: String, object: [UInt8]) -> [UInt8] {
-        subscriptionUpdate(position: position, type: Array(#""\#(kind.rawValue)""#.utf8), group: group, object: object)
+        subscriptionUpdate(position: position, type: kind.jsonText, group: group, object: object)
     }
 
     /// `{"id":<position>,"type":"subscription-update","data":{"type":<type>,"group":<group>,"object":<object>}}`,
@@ -84,5 +84,20 @@ extension RowChange {
         spliced.append(ASCII.closeBracket)
         spliced.append(contentsOf: bytes[insertion...])
         return spliced
+    }
+}
+
+extension ChangeKind {
+    private static let createText = Array(#""create""#.utf8)
+    private static let updateText = Array(#""update""#.utf8)
+    private static let deleteText = Array(#""delete""#.utf8)
+
+    /// The kind as a JSON string (`"create"`, ...), made once rather than per message.
+    var jsonText: [UInt8] {
+        switch self {
+        case .create: Self.createText
+        case .update: Self.updateText
+        case .delete: Self.deleteText
+        }
     }
 }

@@ -22,7 +22,8 @@ final class CaptureStatus: Sendable {
 
     var reading: Reading { state.withLock { $0 } }
 
-    func modeChanged(_ mode: String?) {
+    /// Records the mode as last read from `rohrpost.capture` (the lag is sampled only in logical mode).
+    func modeRead(_ mode: String?) {
         state.withLock { $0.mode = mode }
     }
 

@@ -73,7 +73,7 @@ struct LogicalCapture: Sendable {
             return try connection.query("SELECT mode, slot_name FROM rohrpost.capture")
         }
         guard let row = rows.first, let mode = row[0], let slot = row[1] else { return nil }
-        status.modeChanged(mode)
+        status.modeRead(mode)
         return Settings(mode: mode, slot: slot)
     }
 
