@@ -1,6 +1,10 @@
 import Foundation
 import JWTKit
 import RohrpostAuth
+import Synchronization
+
+/// The key directory of this test process, removed when the process exits.
+private let keyDirectoryToRemove = Mutex<URL?>(nil)
 
 /// Key pairs of every kind, made fresh for this test run, with their public halves written
 /// to PEM files as an operator would give them.
@@ -16,8 +20,7 @@ struct TestKeys: Sendable {
     static let shared: TestKeys = try! TestKeys()
 
     private init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("rohrpost-auth-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try Self.makeKeyDirectory()
         // jwt-kit cannot generate RSA keys; openssl can.
         let rsaPath = directory.appendingPathComponent("rsa-private.pem").path
         try Self.run("/usr/bin/openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", rsaPath])
@@ -29,6 +32,17 @@ struct TestKeys: Sendable {
         try write(es384.publicKey.pemRepresentation, to: "es384.pem")
         try write(eddsa.publicKey.pemRepresentation, to: "eddsa.pem")
         try write(String(contentsOfFile: rsaPath, encoding: .utf8), to: "rsa-private-copy.pem")
+    }
+
+    /// A new directory under the system's temporary one, removed when the process exits.
+    private static func makeKeyDirectory() throws -> URL {
+        let made = FileManager.default.temporaryDirectory.appendingPathComponent("rohrpost-auth-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true)
+        keyDirectoryToRemove.withLock { $0 = made }
+        atexit {
+            if let directory = keyDirectoryToRemove.withLock({ $0 }) { try? FileManager.default.removeItem(at: directory) }
+        }
+        return made
     }
 
     /// The path of the file `name` in this run's key directory.
