@@ -58,9 +58,13 @@ import Testing
 
     @Test(arguments: CaptureSwitch.Mode.allCases) func sinceOlderThanTheJournalKeepsAnswersRecoveredFalseAndSubscribesFromNow(capture: CaptureSwitch.Mode) async throws {
         try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
+            // Once another client has both events, the relay has sent them: a subscription
+            // "from now" starts after them. (Numbered is not enough: the relay may not have
+            // read them yet, and would then send them to the new subscription, rightly.)
+            let watcher = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'old')")
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'newest')")
-            try await live.waitUntilNumbered()
+            #expect(try await watcher.receiveEvents(2).map { $0.object["title"] as? String } == ["old", "newest"])
             try live.database.execute("SELECT rohrpost.prune(keep => '0 seconds')")
             let client = try await live.connect()
             let reply = try await client.request(#"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 0}}"#)
