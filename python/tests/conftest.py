@@ -39,7 +39,7 @@ def relay(django_db_setup):
     from django.db import connections
 
     database = connections["default"].settings_dict["NAME"]
-    process = RelayProcess(_cluster.url(database), ["--jwt-secret", settings.ROHRPOST_JWT_SECRET]).start()
+    process = RelayProcess(_cluster.url(database), [f"--jwt-secret={settings.ROHRPOST_JWT_SECRET}"]).start()
     yield process
     process.stop()
 

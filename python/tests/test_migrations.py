@@ -97,7 +97,7 @@ def test_each_migration_reverses_its_own_sql_down_to_zero_and_migrate_installs_i
 
     database = connections["scratch"].settings_dict["NAME"]
     port = connections["scratch"].settings_dict["PORT"]
-    relay = RelayProcess(f"postgres://postgres@127.0.0.1:{port}/{database}", ["--jwt-secret", settings.ROHRPOST_JWT_SECRET]).start()
+    relay = RelayProcess(f"postgres://postgres@127.0.0.1:{port}/{database}", [f"--jwt-secret={settings.ROHRPOST_JWT_SECRET}"]).start()
     try:
         with RelayClient(relay.url) as client:
             collection = Collection.objects.using("scratch").create(name="again")

@@ -24,8 +24,8 @@ def relay_binary():
 
 class RelayProcess:
     """``rohrpost-relay serve --port 0`` against one database, with the key options in
-    ``auth`` (e.g. ``["--jwt-secret", secret]``); the port is read from its JSON
-    start-up log line."""
+    ``auth`` (e.g. ``[f"--jwt-secret={secret}"]``: joined with ``=``, since a secret
+    may begin with ``-``); the port is read from its JSON start-up log line."""
 
     def __init__(self, database_url, auth):
         self.database_url = database_url
