@@ -31,8 +31,8 @@ public struct CaptureSwitch: Sendable {
         let timeout = catchUpTimeout
         return try await onDedicatedThread(name: "rohrpost-capture-switch") {
             let connection = try PostgresConnection(connectionString: connectionString, applicationName: "rohrpost-relay capture")
-            guard let slot = try connection.query("SELECT slot_name FROM rohrpost.capture").first?.first ?? nil else {
-                throw PostgresError(.unexpectedResult, "rohrpost.capture is empty: run rohrpost-relay migrate")
+            guard let slot = try CaptureSettings.read(connection)?.slot else {
+                throw PostgresError(.unexpectedResult, "rohrpost.capture is missing or empty: run rohrpost-relay migrate")
             }
             switch mode {
             case .logical:
@@ -62,16 +62,16 @@ public struct CaptureSwitch: Sendable {
         let connectionString = connectionString
         try await onDedicatedThread(name: "rohrpost-capture-check") {
             let connection = try PostgresConnection(connectionString: connectionString, applicationName: "rohrpost-relay capture")
-            if try Self.mode(connection) == .logical { try Self.checkLogicalReplication(connection) }
+            if try CaptureSettings.read(connection)?.mode == .logical { try Self.checkLogicalReplication(connection) }
         }
     }
 
     /// The database's capture mode; nil before migration 7 (no `rohrpost.capture`).
-    static func mode(_ connection: PostgresConnection) throws -> Mode? {
-        guard try connection.query("SELECT pg_catalog.to_regclass('rohrpost.capture') IS NOT NULL").first?.first == "t" else {
-            return nil
+    public func currentMode() async throws -> Mode? {
+        let connectionString = connectionString
+        return try await onDedicatedThread(name: "rohrpost-capture-mode") {
+            try CaptureSettings.read(PostgresConnection(connectionString: connectionString, applicationName: "rohrpost-relay capture"))?.mode
         }
-        return (try connection.query("SELECT mode FROM rohrpost.capture").first?.first ?? nil).flatMap(Mode.init)
     }
 
     /// Refuses with one line naming what logical replication lacks here.

@@ -16,12 +16,6 @@ struct LogicalCapture: Sendable {
     /// The publication 0007_logical_capture.sql makes: the journal's inserts.
     static let publication = "rohrpost_journal"
 
-    /// What `rohrpost.capture` says.
-    struct Settings: Sendable, Hashable {
-        var mode: String
-        var slot: String
-    }
-
     /// Why streaming stopped without a failure.
     enum Stop: Error {
         /// Another replica streams the slot.
@@ -35,7 +29,7 @@ struct LogicalCapture: Sendable {
         var lastProblem: String?
         while !Task.isCancelled {
             do {
-                guard let settings = try await readSettings(), settings.mode == "logical" else {
+                guard let settings = try await readSettings(), settings.mode == .logical else {
                     status.holdingChanged(false)
                     try await Task.sleep(for: configuration.modeCheckInterval)
                     continue
@@ -65,20 +59,14 @@ struct LogicalCapture: Sendable {
     }
 
     /// The mode and slot name; nil when the database has no `rohrpost.capture` (older schema).
-    func readSettings() async throws -> Settings? {
-        let rows = try await pool.run { connection -> [[String?]] in
-            guard try connection.query("SELECT pg_catalog.to_regclass('rohrpost.capture') IS NOT NULL").first?.first == "t" else {
-                return []
-            }
-            return try connection.query("SELECT mode, slot_name FROM rohrpost.capture")
-        }
-        guard let row = rows.first, let mode = row[0], let slot = row[1] else { return nil }
-        status.modeRead(mode)
-        return Settings(mode: mode, slot: slot)
+    func readSettings() async throws -> CaptureSettings? {
+        let settings = try await pool.run { connection in try CaptureSettings.read(connection) }
+        if let settings { status.modeRead(settings.mode.rawValue) }
+        return settings
     }
 
     /// Streams the slot until cancelled, the mode changes, or the connection fails.
-    private func stream(_ settings: Settings) async throws {
+    private func stream(_ settings: CaptureSettings) async throws {
         let replication = try await ReplicationConnection.connect(
             connectionString: connectionString, applicationName: "rohrpost-relay capture")
         try await start(replication, settings)
@@ -145,14 +133,14 @@ struct LogicalCapture: Sendable {
             }
             if now - checkedMode >= configuration.modeCheckInterval {
                 checkedMode = now
-                if try await readSettings()?.mode != "logical" { throw Stop.modeChanged }
+                if try await readSettings()?.mode != .logical { throw Stop.modeChanged }
             }
         }
     }
 
     /// Starts streaming; makes the slot anew when it is missing or was invalidated, and
     /// marks the gap that leaves.
-    private func start(_ replication: ReplicationConnection, _ settings: Settings) async throws {
+    private func start(_ replication: ReplicationConnection, _ settings: CaptureSettings) async throws {
         do {
             try await replication.startReplication(slot: settings.slot, from: .invalid, publication: Self.publication)
             return

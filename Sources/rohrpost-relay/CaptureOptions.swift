@@ -41,11 +41,7 @@ struct CaptureOptions: ParsableArguments {
                 let previous = try await CaptureSwitch(connectionString: databaseURL).switchTo(.logical, logger: logger)
                 if previous != .logical { logger.notice("switched the database to logical capture") }
             case .trigger:
-                let current = try await onDedicatedThread {
-                    try PostgresConnection(connectionString: databaseURL, applicationName: "rohrpost-relay")
-                        .query("SELECT mode FROM rohrpost.capture").first?.first ?? nil
-                }
-                if current == "logical" {
+                if try await CaptureSwitch(connectionString: databaseURL).currentMode() == .logical {
                     throw StartupError(
                         "--capture trigger: the database is in logical capture; switch it back with `rohrpost-relay capture trigger` while a relay runs")
                 }
