@@ -275,24 +275,39 @@ import Testing
         }
     }
 
-    @Test func aRelayThatCannotHoldTheSlotRefusesToStartInOneLine() async throws {
+    @Test(.timeLimit(.minutes(1))) func aRelayThatCannotHoldTheSlotRefusesToStartInOneLine() async throws {
         let database = try await Self.logicalDatabase()
         defer { try? LiveRelay.dropSlot(of: database) }
         let role = "app_\(UInt32.random(in: 1...UInt32.max))"
         try database.execute("CREATE ROLE \(role) LOGIN; GRANT USAGE ON SCHEMA rohrpost TO \(role); GRANT SELECT ON ALL TABLES IN SCHEMA rohrpost TO \(role)")
         let url = database.connectionString.replacingOccurrences(of: "user=postgres", with: "user=\(role)")
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rohrpost-relay")
+        let (status, output) = try Self.serveUntilExit(["--database-url", url])
+        #expect(status != 0)
+        #expect(output.contains("the database is in logical capture, but logical capture needs a role with REPLICATION: ALTER ROLE \(role) REPLICATION"), "\(output)")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func serveCaptureTriggerOnADatabaseInLogicalCaptureRefusesInOneLine() async throws {
+        let database = try await Self.logicalDatabase()
+        defer { try? LiveRelay.dropSlot(of: database) }
+        #expect(try await CaptureSwitch(connectionString: database.connectionString).currentMode() == .logical)
+        let (status, output) = try Self.serveUntilExit(["--database-url", database.connectionString, "--capture", "trigger"])
+        #expect(status != 0)
+        #expect(output.contains("--capture trigger: the database is in logical capture; switch it back with `rohrpost-relay capture trigger`"), "\(output)")
+        #expect(try database.query("SELECT mode FROM rohrpost.capture").first?.first == "logical", "nothing was switched")
+    }
+
+    /// Runs `rohrpost-relay serve --auth none --port 0` with `arguments` until it exits:
+    /// its exit status and what it wrote to standard error.
+    private static func serveUntilExit(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--database-url", url, "--auth", "none", "--port", "0"]
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rohrpost-relay")
+        process.arguments = ["serve", "--auth", "none", "--port", "0"] + arguments
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus != 0)
-        #expect(output.contains("the database is in logical capture, but logical capture needs a role with REPLICATION: ALTER ROLE \(role) REPLICATION"), "\(output)")
+        return (process.terminationStatus, String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     private static func ready(_ port: Int) async -> Bool {
