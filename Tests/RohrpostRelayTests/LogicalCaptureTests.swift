@@ -9,7 +9,7 @@ import Testing
 /// (OrderingTests, ResumeTests and FaultTests run in both modes; these are what only
 /// logical capture has to show.)
 @Suite struct LogicalCaptureTests {
-    @Test func eventsArriveAndWritersLeaveNoMarkerAndSendNoNotify() async throws {
+    @Test func eventsArriveNumberedByTheRelayAndWritersQueueNoAllocation() async throws {
         try await LiveRelay.with(capture: .logical, setUp: todoTable) { live in
             #expect(try live.database.query("SELECT mode FROM rohrpost.capture").first?.first == "logical")
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
@@ -19,6 +19,7 @@ import Testing
             #expect(events.map(\.kind) == ["create", "create", "update"])
             #expect(events.map(\.id) == [events[0].id, events[0].id + 1, events[0].id + 2])
             #expect(events[2].updatedFields == ["done"])
+            // No marker row: no writer queued an allocation, so none took the lock or sent a NOTIFY.
             #expect(try live.database.query("SELECT count(*) FROM rohrpost.pending_commit").first?.first == "0")
             let numbered = try live.database.query("SELECT count(*) FROM rohrpost.commits WHERE commit_lsn IS NOT NULL")
             #expect(numbered.first?.first == "2", "the relay numbered both transactions from the stream")
