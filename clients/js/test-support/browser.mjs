@@ -120,6 +120,8 @@ export class BrowserPage {
       await this._exited
     }
     await new Promise((resolve) => this._server.close(resolve))
-    rmSync(this._profile, { recursive: true, force: true })
+    // A helper of Chromium's may still write into the profile for a moment after the main
+    // process exits (rmdir then fails with ENOTEMPTY): retry rather than fail the test.
+    rmSync(this._profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
   }
 }
