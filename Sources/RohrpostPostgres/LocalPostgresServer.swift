@@ -101,7 +101,8 @@ public final class LocalPostgresServer: Sendable {
         try ServerProcess.spawn(["/usr/bin/setsid", "/bin/sh", "-c", script, "sh", "\(pid)", directory] + stop)
     }
 
-    private static func findBinDirectory() throws -> String {
+    /// The folder of PostgreSQL's server programs (`initdb`, `pg_ctl`, `pgbench`).
+    public static func findBinDirectory() throws -> String {
         let reported = (try? ServerProcess.run(["/usr/bin/env", "pg_config", "--bindir"]))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         for candidate in [reported, "/usr/lib/postgresql/15/bin"] where !candidate.isEmpty {

@@ -4,7 +4,7 @@ import Foundation
 /// One replication connection (`replication=database`) to PostgreSQL: creates and drops
 /// logical slots and streams a slot's changes through the `pgoutput` plugin.
 ///
-/// An actor whose jobs run on a thread of its own (`ReplicationThread`), so each blocking
+/// An actor whose jobs run on a thread of its own (`ConnectionThread`), so each blocking
 /// libpq call blocks only that thread. Its `PGconn` is freed when it goes (`ReplicationHandle`).
 ///
 /// ```swift
@@ -19,7 +19,7 @@ import Foundation
 /// }
 /// ```
 public actor ReplicationConnection {
-    private let thread: ReplicationThread
+    private let thread: ConnectionThread
     /// Set by `connect` before anyone else sees this actor.
     var handle: ReplicationHandle?
     /// Why the stream ended, once it has: every later read throws it.
@@ -28,7 +28,7 @@ public actor ReplicationConnection {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
     private init() {
-        thread = ReplicationThread(name: "rohrpost-replication")
+        thread = ConnectionThread(name: "rohrpost-replication")
     }
 
     deinit {

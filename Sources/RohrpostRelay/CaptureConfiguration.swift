@@ -1,6 +1,7 @@
-/// How a relay takes part in logical capture (`rohrpost.capture.mode = 'logical'`): every
-/// replica races for the database's replication slot; the one holding it numbers the
-/// streamed transactions, the others stand by and take over when it goes.
+/// How a relay takes part in numbering committed transactions: every replica races for the
+/// sequencer role; the one holding it numbers them (from the journal in trigger capture,
+/// from the replication slot in logical capture), the others stand by and take over when
+/// it goes.
 public struct CaptureConfiguration: Sendable {
     /// Past this slot lag `GET /readyz` fails: the relay is behind, and so are its
     /// clients. Defaults to 30 s.
@@ -8,7 +9,7 @@ public struct CaptureConfiguration: Sendable {
     /// How often the holder tells PostgreSQL how far it got, and every replica samples the
     /// slot's lag. Defaults to 1 s.
     public var statusInterval: Duration = .seconds(1)
-    /// How often a standby replica tries to take the slot. Defaults to 1 s.
+    /// How often a standby replica tries to take the sequencer role. Defaults to 1 s.
     public var takeoverInterval: Duration = .seconds(1)
     /// How long the slot holder goes on reading after a transaction arrived before it
     /// numbers what it has: one numbering commit (a WAL flush) then serves the writers'
@@ -18,6 +19,16 @@ public struct CaptureConfiguration: Sendable {
     /// How often the slot holder asks how far PostgreSQL has flushed, while numbered
     /// batches wait for it before the slot may confirm them. Defaults to 20 ms.
     public var flushCheckInterval: Duration = .milliseconds(20)
+    /// Trigger capture: how often the sequencer looks for new commits while they flow.
+    /// Defaults to 1 ms.
+    public var scanInterval: Duration = .milliseconds(1)
+    /// Trigger capture: the longest the sequencer waits between looks once no commits came
+    /// (it backs off from `scanInterval`, doubling). The first event after a quiet spell
+    /// waits up to this long; an idle relay costs the database one cheap query per interval.
+    /// Defaults to 50 ms.
+    public var idleScanInterval: Duration = .milliseconds(50)
+    /// Trigger capture: the most transactions one numbering commit takes. Defaults to 10,000.
+    public var maximumBatch: Int = 10_000
     /// How often a relay looks whether the database changed its capture mode. Defaults to 5 s.
     public var modeCheckInterval: Duration = .seconds(5)
 

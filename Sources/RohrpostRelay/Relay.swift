@@ -24,7 +24,8 @@ public final class Relay: Service, Sendable {
     private let serving: EventLoopPromise<SocketAddress>
     private let queries: QueryPool
     private let retention: JournalRetention
-    private let capture: LogicalCapture
+    private let sequencer: Sequencer
+    private let lagSampler: SlotLagSampler
 
     /// Creates a relay; nothing runs until `run()`.
     public init(configuration: RelayConfiguration, logger: Logger) {
@@ -43,9 +44,10 @@ public final class Relay: Service, Sendable {
         self.queries = queries
         self.retention = JournalRetention(pool: queries, configuration: configuration.journal, logger: logger)
         let captureStatus = CaptureStatus()
-        self.capture = LogicalCapture(
+        self.sequencer = Sequencer(
             connectionString: configuration.listener.connectionString, configuration: configuration.capture, pool: queries,
             status: captureStatus, logger: logger)
+        self.lagSampler = SlotLagSampler(configuration: configuration.capture, pool: queries, status: captureStatus)
         let encoder = EventEncoder()
         let listener = Listener(
             configuration: configuration.listener, logger: logger,
@@ -127,8 +129,8 @@ public final class Relay: Service, Sendable {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await self.listener.run() }
             tasks.addTask { await self.retention.run() }
-            tasks.addTask { await self.capture.run() }
-            tasks.addTask { await self.capture.sampleLag() }
+            tasks.addTask { await self.sequencer.run() }
+            tasks.addTask { await self.lagSampler.run() }
             // Returns on graceful shutdown, throws on cancellation: either way, stop.
             try? await gracefulShutdown()
             logger.info(

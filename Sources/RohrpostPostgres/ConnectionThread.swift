@@ -3,7 +3,7 @@ import Synchronization
 
 /// A thread of its own that runs one actor's jobs in order, so the blocking libpq calls
 /// of that actor never hold up the cooperative pool or an event loop.
-final class ReplicationThread: SerialExecutor, Sendable {
+final class ConnectionThread: SerialExecutor, Sendable {
     private enum Work: Sendable {
         case job(UnownedJob)
         case stop

@@ -2,15 +2,14 @@ import Foundation
 import Logging
 import RohrpostPostgres
 
-/// Logical capture, while the database is in that mode: takes the replication slot when no
-/// other replica holds it, streams the journal's inserts (pgoutput), and numbers each
-/// batch of committed transactions with `rohrpost.record_logical_commits` before it
-/// confirms them to the slot. Replicas that find the slot taken stand by and try again.
-struct LogicalCapture: Sendable {
+/// The sequencer's source in logical capture: streams the journal's inserts from the
+/// database's replication slot (pgoutput) and numbers each batch of committed transactions
+/// with `rohrpost.record_logical_commits`, in WAL commit order, before it confirms them to
+/// the slot.
+struct ReplicationStream: Sendable {
     let connectionString: String
     let configuration: CaptureConfiguration
     let pool: QueryPool
-    let status: CaptureStatus
     let logger: Logger
 
     /// The publication 0007_logical_capture.sql makes: the journal's inserts.
@@ -18,61 +17,18 @@ struct LogicalCapture: Sendable {
 
     /// Why streaming stopped without a failure.
     enum Stop: Error {
-        /// Another replica streams the slot.
+        /// Another session streams the slot (a replica of an older version, or the last
+        /// holder's WAL sender, which PostgreSQL has not ended yet).
         case slotTaken
-        /// The database left logical mode.
-        case modeChanged
     }
 
-    /// Runs until cancelled.
-    func run() async {
-        var lastProblem: String?
-        while !Task.isCancelled {
-            do {
-                guard let settings = try await readSettings(), settings.mode == .logical else {
-                    status.holdingChanged(false)
-                    try await Task.sleep(for: configuration.modeCheckInterval)
-                    continue
-                }
-                try await stream(settings)
-            } catch is CancellationError {
-                break
-            } catch Stop.slotTaken {
-                status.holdingChanged(false)
-                try? await Task.sleep(for: configuration.takeoverInterval)
-            } catch Stop.modeChanged {
-                status.holdingChanged(false)
-            } catch {
-                status.holdingChanged(false)
-                // One line per new problem, not one per retry.
-                let problem = "\(error)"
-                if problem != lastProblem {
-                    logger.warning("logical capture: \(problem); retrying")
-                    lastProblem = problem
-                }
-                try? await Task.sleep(for: configuration.takeoverInterval)
-                continue
-            }
-            lastProblem = nil
-        }
-        status.holdingChanged(false)
-    }
-
-    /// The mode and slot name; nil when the database has no `rohrpost.capture` (older schema).
-    func readSettings() async throws -> CaptureSettings? {
-        let settings = try await pool.run { connection in try CaptureSettings.read(connection) }
-        if let settings { status.modeRead(settings.mode.rawValue) }
-        return settings
-    }
-
-    /// Streams the slot until cancelled, the mode changes, or the connection fails.
-    private func stream(_ settings: CaptureSettings) async throws {
+    /// Streams the slot until the database leaves logical capture (then returns), or the
+    /// stream or `session` fails (then throws). `session` holds the sequencer role.
+    func run(_ settings: CaptureSettings, session: PostgresSession) async throws {
         let replication = try await ReplicationConnection.connect(
             connectionString: connectionString, applicationName: "rohrpost-relay capture")
         try await start(replication, settings)
-        status.holdingChanged(true)
         logger.info("logical capture: streaming replication slot \(settings.slot)")
-        defer { status.holdingChanged(false) }
 
         var assembler = ReplicationTransactionAssembler()
         var slot = SlotConfirmation()
@@ -133,7 +89,7 @@ struct LogicalCapture: Sendable {
             }
             if now - checkedMode >= configuration.modeCheckInterval {
                 checkedMode = now
-                if try await readSettings()?.mode != .logical { throw Stop.modeChanged }
+                if try await session.withConnection({ try CaptureSettings.read($0) })?.mode != .logical { return }
             }
         }
     }
@@ -160,33 +116,6 @@ struct LogicalCapture: Sendable {
         _ = try await replication.createSlot(settings.slot, temporary: false)
         _ = try await pool.run { connection in try connection.query("SELECT rohrpost.mark_capture_gap()") }
         try await replication.startReplication(slot: settings.slot, from: .invalid, publication: Self.publication)
-    }
-
-    /// Samples the slot's lag every `statusInterval` while the database is in logical mode,
-    /// whichever replica holds it. Runs until cancelled.
-    func sampleLag() async {
-        while !Task.isCancelled {
-            guard status.reading.mode == "logical" else {
-                status.sampled(confirmed: nil, lagBytes: 0)
-                try? await Task.sleep(for: configuration.statusInterval)
-                continue
-            }
-            let rows = try? await pool.run { connection in
-                try connection.query(
-                    """
-                    SELECT s.confirmed_flush_lsn::text,
-                           pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint
-                    FROM pg_catalog.pg_replication_slots s
-                    WHERE s.slot_name = (SELECT c.slot_name FROM rohrpost.capture c WHERE c.mode = 'logical')
-                    """)
-            }
-            if let row = rows?.first {
-                status.sampled(confirmed: row[0], lagBytes: row[1].flatMap { Int64($0) } ?? 0)
-            } else {
-                status.sampled(confirmed: nil, lagBytes: 0)
-            }
-            try? await Task.sleep(for: configuration.statusInterval)
-        }
     }
 
     /// How far PostgreSQL has flushed its WAL.

@@ -1,0 +1,203 @@
+-- rohrpost-relay migration 9: trigger capture without a lock at commit. Writers only
+-- append; a sequencer numbers committed transactions afterwards, in batches.
+--
+-- Before, every writing transaction locked rohrpost.commit_lock at commit, took its
+-- positions and sent a NOTIFY, and held both until its commit was flushed: all writers of
+-- watched tables committed one at a time. Now a writer's deferred trigger only takes a
+-- ticket (nextval of rohrpost.commit_ticket, CACHE 1) and appends (xid, ticket) to
+-- rohrpost.tickets. No lock another writer waits for, no NOTIFY.
+--
+-- The sequencer (the relay replica holding the sequencer role, see the relay's Sequencer)
+-- calls rohrpost.sequence_commits(): it finds the transactions that its snapshot sees as
+-- committed and that have no positions yet, numbers them in ticket order in one short
+-- transaction (one `commits` row each, as before), deletes their tickets, and sends ONE
+-- NOTIFY for the batch. Readers are unchanged.
+--
+-- Why this is safe for readers: the sequencer numbers only transactions its own snapshot
+-- sees as committed, so once its numbering commits, every snapshot that sees a position
+-- also sees the events it numbers (see 0008 for the opposite case in logical capture).
+--
+-- The order it gives (docs/PROTOCOL.md, "Order"): a ticket is taken at commit, after all
+-- of the transaction's writes and waits. If B waited for A (A's row lock, a foreign key
+-- check on A's row) or began after A's commit was acknowledged, B's ticket is larger and
+-- every snapshot that sees B sees A: B comes after A. Each row's changes therefore arrive
+-- in commit order, and transactions that did not overlap in time in real-time order.
+-- Only transactions that overlap may come in either order. (A DEFERRABLE INITIALLY
+-- DEFERRED foreign key whose check waits at commit can run after the ticket was taken:
+-- such schemas get real-time order only for what their immediate constraints order.)
+-- xid order would be wrong: a transaction gets its xid at its first write.
+--
+-- How the sequencer finds new commits cheaply, without scanning numbered ones: it keeps
+-- the snapshot of its last batch (rohrpost.sequencer.snapshot). Transactions it has not
+-- seen are those not visible in that snapshot: xid >= its xmax, or in its xip list; both
+-- are index lookups on tickets' key. A batch is capped (max_transactions); a capped batch
+-- remembers its snapshot as `target` and the last ticket it numbered, and the next call
+-- finishes that same set in ticket order before it takes a new snapshot.
+--
+-- A database in the old trigger capture moves to this one with this file while writers
+-- run: a transaction whose allocation ran before this commits with the old scheme (under
+-- commit_lock, its own commits row); the sequencer takes commit_lock too, so it numbers
+-- after those. Relays older than this file run no sequencer: until a relay of this
+-- version runs, new events wait (nothing is lost; they are numbered once one runs).
+--
+-- Idempotent like every rohrpost migration: one DO block, advisory lock, version check.
+
+DO $migration$
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(7248310561000001);
+
+    IF pg_catalog.to_regclass('rohrpost.schema_migrations') IS NULL
+       OR NOT EXISTS (SELECT FROM rohrpost.schema_migrations WHERE version = 8) THEN
+        RAISE EXCEPTION 'rohrpost migration 9 needs migrations 1 to 8 first';
+    END IF;
+    IF EXISTS (SELECT FROM rohrpost.schema_migrations WHERE version = 9) THEN
+        RETURN;
+    END IF;
+
+    -- Tickets in commit-time order: CACHE 1, so values are in time order across backends.
+    CREATE SEQUENCE rohrpost.commit_ticket AS bigint MINVALUE 1 START 1 CACHE 1 NO CYCLE;
+
+    -- One row per committed (or committing) transaction of trigger capture that has no
+    -- positions yet; the sequencer deletes it when it numbers the transaction.
+    CREATE TABLE rohrpost.tickets (
+        xid xid8 PRIMARY KEY,
+        ticket bigint NOT NULL,
+        taken_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    );
+    COMMENT ON TABLE rohrpost.tickets IS 'Trigger capture: transactions that committed and wait for the sequencer to give them positions';
+
+    -- The sequencer's progress: every transaction visible in `snapshot` has positions (or
+    -- none to have). `target` and `after_ticket` while a capped batch is half done.
+    CREATE TABLE rohrpost.sequencer (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        snapshot pg_snapshot NOT NULL,
+        target pg_snapshot,
+        after_ticket bigint
+    );
+    INSERT INTO rohrpost.sequencer (snapshot) VALUES (pg_current_snapshot());
+    COMMENT ON TABLE rohrpost.sequencer IS 'Trigger capture: how far the sequencer has numbered (see rohrpost.sequence_commits)';
+
+    -- The deferred trigger of the writer's marker row (0001): at commit, after the
+    -- transaction's writes and waits, take a ticket. Nothing else.
+    CREATE OR REPLACE FUNCTION rohrpost.allocate_positions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    DECLARE
+        setting text;
+    BEGIN
+        setting := current_setting('rohrpost.seq', true);
+        IF setting IS NULL OR setting = '' OR setting::integer <= 0
+           OR (SELECT c.mode FROM rohrpost.capture c) = 'logical' THEN
+            RETURN NULL;
+        END IF;
+        IF coalesce(current_setting('rohrpost.block', true), '') = '' THEN
+            INSERT INTO rohrpost.tickets (xid, ticket) VALUES (NEW.xid, nextval('rohrpost.commit_ticket'));
+            PERFORM set_config('rohrpost.block', 'ticket', true);
+        ELSE
+            -- Events written after the first allocation (a later deferred trigger, or
+            -- SET CONSTRAINTS ALL IMMEDIATE): the ticket moves to after them.
+            UPDATE rohrpost.tickets SET ticket = nextval('rohrpost.commit_ticket') WHERE xid = NEW.xid;
+        END IF;
+        PERFORM set_config('rohrpost.seq', (-setting::integer)::text, true);
+        RETURN NULL;
+    END
+    $fn$;
+
+    -- Numbers the committed transactions of trigger capture that have no positions yet,
+    -- in ticket order, at most max_transactions of them; one NOTIFY for the batch.
+    -- Returns the positions handed out (NULL when none) and whether transactions that may
+    -- still be committing were left for a later call (`pending`: the caller polls again
+    -- soon instead of backing off). Safe to call from several sessions at once (they
+    -- serialize on commit_lock); meant for the one holding the sequencer role.
+    CREATE FUNCTION rohrpost.sequence_commits(max_transactions integer DEFAULT 10000)
+    RETURNS TABLE (first_position bigint, last_position bigint, transactions integer, pending boolean)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    DECLARE
+        state record;
+        seen pg_snapshot;        -- everything visible in it is done
+        upto pg_snapshot;        -- number what is visible in it
+        next bigint;
+        t record;
+        n integer := 0;
+        events integer;
+        lo bigint;
+        hi bigint;
+        numbered xid8[] := '{}';
+        last_ticket bigint;
+    BEGIN
+        transactions := 0;
+        -- A look without any lock first: nearly every call of an idle or caught-up
+        -- sequencer ends here.
+        SELECT s.snapshot, s.target INTO state FROM rohrpost.sequencer s;
+        IF state.target IS NULL AND NOT EXISTS (
+            SELECT FROM rohrpost.tickets k
+            WHERE (k.xid >= pg_snapshot_xmax(state.snapshot)
+                   OR k.xid IN (SELECT pg_snapshot_xip(state.snapshot)))
+              AND pg_visible_in_snapshot(k.xid, pg_current_snapshot())
+        ) THEN
+            -- Writing transactions this snapshot sees running that the last batch did not
+            -- know: any of them may be taking a ticket right now.
+            pending := EXISTS (SELECT FROM pg_snapshot_xip(pg_current_snapshot()) x
+                               WHERE NOT pg_visible_in_snapshot(x, state.snapshot)
+                                 AND x <> pg_current_xact_id_if_assigned());
+            RETURN NEXT;
+            RETURN;
+        END IF;
+
+        PERFORM FROM rohrpost.commit_lock FOR UPDATE;
+        -- Read again under the lock: another session may have numbered meanwhile.
+        SELECT s.snapshot, s.target, s.after_ticket INTO state FROM rohrpost.sequencer s;
+        seen := state.snapshot;
+        upto := coalesce(state.target, pg_current_snapshot());
+        SELECT c.position + c.event_count INTO next FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1;
+        next := coalesce(next, 1);
+        FOR t IN
+            SELECT k.xid, k.ticket, k.taken_at FROM rohrpost.tickets k
+            WHERE (k.xid >= pg_snapshot_xmax(seen) OR k.xid IN (SELECT pg_snapshot_xip(seen)))
+              AND pg_visible_in_snapshot(k.xid, upto)
+              AND k.ticket > coalesce(state.after_ticket, 0)
+            ORDER BY k.ticket
+            LIMIT max_transactions
+        LOOP
+            n := n + 1;
+            last_ticket := t.ticket;
+            numbered := numbered || t.xid;
+            -- Numbered already (by logical capture, around a switch): nothing to do.
+            CONTINUE WHEN EXISTS (SELECT FROM rohrpost.commits c WHERE c.xid = t.xid);
+            SELECT j.seq INTO events FROM rohrpost.journal j WHERE j.xid = t.xid ORDER BY j.seq DESC LIMIT 1;
+            CONTINUE WHEN events IS NULL;
+            INSERT INTO rohrpost.commits (position, xid, event_count, committed_at)
+                VALUES (next, t.xid, events, t.taken_at);
+            lo := coalesce(lo, next);
+            hi := next + events - 1;
+            next := next + events;
+            transactions := transactions + 1;
+        END LOOP;
+        DELETE FROM rohrpost.tickets k WHERE k.xid = ANY (numbered);
+        IF n >= max_transactions THEN
+            -- Capped: finish this same set, in ticket order, next time.
+            UPDATE rohrpost.sequencer SET target = upto, after_ticket = last_ticket;
+            pending := true;
+        ELSE
+            UPDATE rohrpost.sequencer SET snapshot = upto, target = NULL, after_ticket = NULL;
+            pending := EXISTS (SELECT FROM pg_snapshot_xip(upto) x WHERE x <> pg_current_xact_id_if_assigned());
+        END IF;
+        IF lo IS NOT NULL THEN
+            -- A switch to the old trigger capture's functions (or mark_capture_gap) goes on from here.
+            PERFORM setval('rohrpost.position_counter', greatest(hi, (SELECT s.last_value FROM rohrpost.position_counter s)));
+            PERFORM pg_notify('rohrpost', lo::text || ':' || (hi - lo + 1)::text);
+        END IF;
+        first_position := lo;
+        last_position := hi;
+        RETURN NEXT;
+    END
+    $fn$;
+
+    COMMENT ON FUNCTION rohrpost.sequence_commits(integer) IS 'For the relay holding the sequencer role: numbers committed transactions of trigger capture in ticket order, one NOTIFY per batch';
+
+    INSERT INTO rohrpost.schema_migrations (version, name) VALUES (9, 'sequenced trigger capture');
+END
+$migration$;
