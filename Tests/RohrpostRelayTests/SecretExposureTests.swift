@@ -33,7 +33,7 @@ import Testing
     ) async throws {
         let database = try await PostgresCluster.shared().makeDatabase()
         try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
-        try database.execute("CREATE TABLE todo (id serial PRIMARY KEY, title text); SELECT rohrpost.watch('todo')")
+        try database.execute("CREATE TABLE todo (id serial PRIMARY KEY, title text); SELECT rohrpost.watch('todo', groups => ARRAY['todo'])")
         let secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("jwt-secret-\(UUID().uuidString)")
         try (jwtSecret + "\n").write(to: secretFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: secretFile) }
