@@ -5,13 +5,13 @@ import RohrpostProtocol
 /// The relay's access policy with JWTs: a subscribe needs a token that verifies, and the
 /// token's claims (or the SQL function, or both) must allow the group.
 ///
-/// Every refusal is `.denied`, which the client hears as `ACCESS_DENIED`; why is logged at
-/// debug level, never the token.
+/// Every refusal is `.denied`, which the client hears as `ACCESS_DENIED`; why is counted
+/// and logged by `TokenRejections` (the first of each reason at info level), never the token.
 public struct TokenAccessPolicy: AccessPolicy {
     private let keys: KeyStore
     private let requirements: ClaimRequirements
     private let authorization: GroupAuthorization
-    private let logger: Logger
+    private let rejections: TokenRejections
     private let now: @Sendable () -> Date
 
     /// Creates the policy.
@@ -20,23 +20,25 @@ public struct TokenAccessPolicy: AccessPolicy {
     ///   - keys: The verification keys, reloadable.
     ///   - requirements: What `aud`, `iss`, `exp` and `nbf` must say, and the leeway.
     ///   - authorization: Which rule allows groups. Defaults to the `groups` claim.
+    ///   - rejections: Where refusals are counted and logged. Defaults to logging them to
+    ///     `logger`, uncounted.
     ///   - now: The wall clock tokens are checked against. Defaults to the system's.
     public init(
         keys: KeyStore, requirements: ClaimRequirements = ClaimRequirements(),
         authorization: GroupAuthorization = .claims(ClaimsAuthorizer()), logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        rejections: TokenRejections? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.keys = keys
         self.requirements = requirements
         self.authorization = authorization
-        self.logger = logger
+        self.rejections = rejections ?? TokenRejections(logger: logger)
         self.now = now
     }
 
     /// A custom call needs a token that verifies; its handler then gets the claims.
     public func authenticate(token: String?, completion: @escaping @Sendable (Authentication) -> Void) {
         guard let token, !token.isEmpty else {
-            logger.debug("call refused", metadata: ["auth.reason": "no token"])
+            rejections.rejected(TokenRejections.noToken, detail: "no token")
             completion(.denied)
             return
         }
@@ -44,14 +46,14 @@ public struct TokenAccessPolicy: AccessPolicy {
             let verified = try TokenVerifier(keys: keys.keys, requirements: requirements).verify(token, now: now())
             completion(.verified(claims: verified.claims))
         } catch {
-            logger.debug("call refused", metadata: ["auth.reason": "\(error.description)"])
+            rejections.rejected(error.reason, detail: error.description)
             completion(.denied)
         }
     }
 
     public func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
         guard let token, !token.isEmpty else {
-            deny(group, because: "no token", completion)
+            deny(group, TokenRejections.noToken, because: "no token", completion)
             return
         }
         let checkedAt = now()
@@ -59,36 +61,40 @@ public struct TokenAccessPolicy: AccessPolicy {
         do {
             verified = try TokenVerifier(keys: keys.keys, requirements: requirements).verify(token, now: checkedAt)
         } catch {
-            deny(group, because: error.description, completion)
+            deny(group, error.reason, because: error.description, completion)
             return
         }
         // The connection closes with 4401 when the token stops being accepted.
         let until = verified.validUntil.map { ContinuousClock.now.advanced(by: .seconds($0.timeIntervalSince(checkedAt))) }
-        let logger = logger
-        let answer: @Sendable (Bool, String) -> Void = { allowed, rule in
+        let rejections = rejections
+        let answer: @Sendable (Bool, String, String) -> Void = { allowed, reason, rule in
             if allowed {
                 completion(.allowed(until: until))
             } else {
-                logger.debug("subscribe refused", metadata: ["group": "\(group)", "auth.reason": "\(rule) does not allow the group"])
+                rejections.rejected(reason, detail: "\(rule) does not allow the group", group: group)
                 completion(.denied)
             }
         }
+        let claimsRule = TokenRejections.groupNotAllowed
+        let sqlRule = TokenRejections.sqlDenied
         switch authorization {
         case .claims(let claims):
-            answer(claims.allows(verified.claims, subscribeTo: group), "the \(claims.claim) claim")
+            answer(claims.allows(verified.claims, subscribeTo: group), claimsRule, "the \(claims.claim) claim")
         case .sql(let sql):
-            sql.authorize(verified.claims, subscribeTo: group) { answer($0, "the SQL function") }
+            sql.authorize(verified.claims, subscribeTo: group) { answer($0, sqlRule, "the SQL function") }
         case .both(let claims, let sql):
             guard claims.allows(verified.claims, subscribeTo: group) else {
-                answer(false, "the \(claims.claim) claim")
+                answer(false, claimsRule, "the \(claims.claim) claim")
                 return
             }
-            sql.authorize(verified.claims, subscribeTo: group) { answer($0, "the SQL function") }
+            sql.authorize(verified.claims, subscribeTo: group) { answer($0, sqlRule, "the SQL function") }
         }
     }
 
-    private func deny(_ group: String, because reason: String, _ completion: @Sendable (AccessDecision) -> Void) {
-        logger.debug("subscribe refused", metadata: ["group": "\(group)", "auth.reason": "\(reason)"])
+    private func deny(
+        _ group: String, _ reason: String, because detail: String, _ completion: @Sendable (AccessDecision) -> Void
+    ) {
+        rejections.rejected(reason, detail: detail, group: group)
         completion(.denied)
     }
 }

@@ -26,7 +26,10 @@ struct EventEncoder {
     /// none for a kind this relay does not know.
     private static func messages(of entry: JournalEntry) -> [(group: String, text: [UInt8])] {
         if let change = RowChange(entry) { return change.messages() }
-        if let message = AppMessage(position: entry.position, kind: entry.kind, object: entry.object, groups: entry.groups) {
+        if var message = AppMessage(position: entry.position, kind: entry.kind, object: entry.object, groups: entry.groups) {
+            // rohrpost.send stores jsonb, whose text has spaces (`{"a": 1}`); row events
+            // are compact. Compacted here, once per entry, before the per-group texts.
+            message.object = JSONText.compacted(message.object)
             return message.messages()
         }
         return []

@@ -31,8 +31,11 @@ final class ChildProcess: Sendable {
         return status & 0x7f == 0 ? (status >> 8) & 0xff : status
     }
 
-    /// Sends SIGTERM and waits up to `seconds`, then SIGKILL.
+    /// Sends SIGTERM and waits up to `seconds`, then SIGKILL; then removes the log (an
+    /// error that needed it has quoted its tail already) unless `ROHRPOST_BENCH_KEEP_LOGS`
+    /// is set, so runs and test runs leave no files behind.
     func stop(seconds: Double = 10) {
+        defer { removeLog() }
         kill(pid, SIGTERM)
         let deadline = monotonicSeconds() + seconds
         var status: Int32 = 0
@@ -42,6 +45,11 @@ final class ChildProcess: Sendable {
         }
         kill(pid, SIGKILL)
         _ = wait()
+    }
+
+    private func removeLog() {
+        guard (ProcessInfo.processInfo.environment["ROHRPOST_BENCH_KEEP_LOGS"] ?? "").isEmpty else { return }
+        try? FileManager.default.removeItem(atPath: logFile)
     }
 
     /// Resident memory in KiB (`VmRSS` of /proc/<pid>/status), or nil.

@@ -58,7 +58,7 @@ final class RelayTarget: Sendable {
         let target = RelayTarget(port: port, databaseURL: databaseURL, process: process, postgres: postgres)
         try target.waitUntilListening()
         // For attaching a profiler (perf record -p) to the relay under load.
-        print("# relay pid \(process.pid), port \(port), log \(log): \(argv.dropFirst().joined(separator: " "))")
+        print("# relay pid \(process.pid), port \(port), log \(log) (removed at the end unless ROHRPOST_BENCH_KEEP_LOGS=1): \(argv.dropFirst().joined(separator: " "))")
         fflush(nil)
         return target
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import RohrpostAuth
 import RohrpostPostgres
 import RohrpostProtocol
@@ -65,6 +66,7 @@ struct AuthOptions: ParsableArguments {
         // An empty variable counts as unset, as for every other option (OptionEnvironment).
         let environment = OptionEnvironment().variables.filter { !$0.value.isEmpty }
         let sources = try keySources(environment)
+        Self.rememberSecrets(sources)
         let mode = auth ?? environment["ROHRPOST_AUTH"]
         switch mode?.lowercased() {
         case "none":
@@ -94,7 +96,12 @@ struct AuthOptions: ParsableArguments {
         }
         let authorization = try groupAuthorization(environment, databaseURL: databaseURL, logger: logger)
         let requirements = try requirements(environment)
-        let policy = TokenAccessPolicy(keys: store, requirements: requirements, authorization: authorization.rule, logger: logger)
+        // Counted with swift-metrics' global factory: the Prometheus registry /metrics serves.
+        let rejections = TokenRejections(logger: logger) { reason in
+            Counter(label: "rohrpost_token_rejections_total", dimensions: [("reason", reason)]).increment()
+        }
+        let policy = TokenAccessPolicy(
+            keys: store, requirements: requirements, authorization: authorization.rule, logger: logger, rejections: rejections)
         logger.info(
             "JWT authentication on",
             metadata: [
@@ -104,6 +111,15 @@ struct AuthOptions: ParsableArguments {
         return Setup(
             policy: policy, services: [.init(service: KeyReloader(store: store, logger: logger))], pool: authorization.pool,
             tokenVerifier: { TokenVerifier(keys: store.keys, requirements: requirements) })
+    }
+
+    /// Tells the log redactor the HMAC secret, given or in its file, so it is never shown.
+    private static func rememberSecrets(_ sources: KeySources) {
+        let fromFile = sources.hmacSecretFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        SecretRedactor.process.withLock { redactor in
+            redactor.add(sources.hmacSecret)
+            redactor.add(fromFile?.trimmingCharacters(in: .newlines))
+        }
     }
 
     private func keySources(_ environment: [String: String]) throws -> KeySources {

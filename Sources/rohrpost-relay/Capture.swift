@@ -25,7 +25,9 @@ struct Capture: AsyncParsableCommand {
         guard let target = CaptureSwitch.Mode(rawValue: mode) else {
             throw StartupError("capture: '\(mode)' is neither logical nor trigger")
         }
-        var captureSwitch = CaptureSwitch(connectionString: try common.resolvedDatabaseURL())
+        let databaseURL = try common.resolvedDatabaseURL()
+        try await SchemaCheck.requireMigrated(databaseURL: databaseURL, logger: logger)
+        var captureSwitch = CaptureSwitch(connectionString: databaseURL)
         if let timeout = try OptionEnvironment().duration(catchUpTimeout, "catch-up-timeout", allowsZero: false) {
             captureSwitch.catchUpTimeout = timeout
         }

@@ -25,10 +25,13 @@ struct CaptureOptions: ParsableArguments {
     func prepare(databaseURL: String, logger: Logger, _ environment: OptionEnvironment = OptionEnvironment()) async throws {
         guard let text = try environment.value(capture, "capture") else {
             // A database in logical capture needs every relay able to hold its slot.
+            // Only what the check itself found (no SQLSTATE: its own words) is about logical
+            // capture; a connection that fails (a wrong DATABASE_URL) or a server error is
+            // explained as such by the command's error line.
             do {
                 try await CaptureSwitch(connectionString: databaseURL).checkTakingPart()
-            } catch let error as PostgresError {
-                throw StartupError("the database is in logical capture, but \(error.serverMessage ?? error.message)")
+            } catch let error as PostgresError where error.code == .queryFailed && error.sqlState == nil {
+                throw StartupError("the database is in logical capture, but \(error.message)")
             }
             return
         }
@@ -47,7 +50,7 @@ struct CaptureOptions: ParsableArguments {
                 }
             }
         } catch let error as PostgresError {
-            throw StartupError("--capture \(mode.rawValue): \(error.serverMessage ?? error.message)")
+            throw StartupError("--capture \(mode.rawValue): \(DatabaseFailure.line(error))")
         }
     }
 }

@@ -26,8 +26,14 @@ struct CommonOptions: ParsableArguments {
 
     /// The connection string given, if any: the flags, then `DATABASE_URL`, then the file
     /// `DATABASE_URL_FILE` names.
+    /// Text that is neither a URL nor key=value settings is refused in one line.
     func explicitDatabaseURL(_ environment: OptionEnvironment = OptionEnvironment()) throws -> String? {
-        try environment.secret(databaseURL, Self.databaseURLName, file: databaseURLFile, Self.databaseURLFileName)
+        guard let text = try environment.secret(databaseURL, Self.databaseURLName, file: databaseURLFile, Self.databaseURLFileName)
+        else { return nil }
+        if let problem = DatabaseFailure.problem(withConnectionString: text) {
+            throw StartupError("DATABASE_URL (--database-url, DATABASE_URL_FILE): \(problem)")
+        }
+        return text
     }
 
     /// The connection string to use: the one given, else empty (libpq's `PG*` variables
@@ -43,9 +49,14 @@ struct CommonOptions: ParsableArguments {
         return (level ?? .info, format ?? .text)
     }
 
-    /// Sets up swift-log once for the process and returns the relay's logger.
-    func bootstrapLogging() throws -> Logger {
-        let (level, format) = try logging()
+    /// Sets up swift-log once for the process and returns the relay's logger. Every
+    /// handler redacts secrets; the database password is one from here on.
+    func bootstrapLogging(_ environment: OptionEnvironment = OptionEnvironment()) throws -> Logger {
+        let (level, format) = try logging(environment)
+        SecretRedactor.process.withLock { redactor in
+            redactor.add(connectionString: (try? explicitDatabaseURL(environment)) ?? "")
+            redactor.add(environment.variables["PGPASSWORD"])
+        }
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
                 switch format {
@@ -53,7 +64,7 @@ struct CommonOptions: ParsableArguments {
                 case .json: JSONLogHandler(label: label)
                 }
             handler.logLevel = level
-            return handler
+            return RedactingLogHandler(wrapping: handler)
         }
         return Logger(label: "rohrpost-relay")
     }

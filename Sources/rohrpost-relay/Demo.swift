@@ -68,9 +68,17 @@ struct Demo: AsyncParsableCommand {
         say("Demo stopped; the private PostgreSQL is removed.")
     }
 
+    /// The `psql` line the welcome prints: it updates the newest row, which exists whenever
+    /// it is run (the demo writer removes only the oldest, and keeps three rows).
+    static func changeCommand(databaseURL: String) -> String {
+        #"psql "\#(databaseURL)" -c "UPDATE todo SET title = 'hello' WHERE id = (SELECT max(id) FROM todo)""#
+    }
+
     private func printWelcome(port: Int, path: String, databaseURL: String, open: Bool, livePage: Bool, tls: Bool) {
         let host = (try? OptionEnvironment().value(server.host, "host")) ?? "127.0.0.1"
         let (ws, http) = tls ? ("wss", "https") : ("ws", "http")
+        // A password is not printed; psql asks for it (or finds it in ~/.pgpass).
+        let shown = SecretRedactor.withoutPassword(databaseURL)
         say("""
 
             rohrpost-relay demo is running.
@@ -80,9 +88,9 @@ struct Demo: AsyncParsableCommand {
               Subscribe:  {"id": 1, "type": "subscribe", "data": {"type": "todo"}}
                           (or {"type": "collection", "id": 1}, or {"type": "todo", "id": 3})
               Access:     \(open ? "open: no token needed, every group allowed (demo only)" : "JWT: send auth_jwt in each subscribe")
-              Database:   \(databaseURL)
+              Database:   \(shown)
               Change a row yourself:
-                psql "\(databaseURL)" -c "UPDATE todo SET title = 'hello' WHERE id = 1"
+                \(Self.changeCommand(databaseURL: shown))
 
             Press Ctrl-C to stop.
 

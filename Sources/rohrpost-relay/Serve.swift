@@ -33,6 +33,8 @@ struct Serve: AsyncParsableCommand {
         // Before the relay exists: a failure here stops the start with its one line.
         if try OptionEnvironment().isOn(migrate, "migrate") {
             try await Database(connectionString: databaseURL).migrate(logger: logger)
+        } else {
+            try await SchemaCheck.requireMigrated(databaseURL: databaseURL, logger: logger)
         }
         try await capture.prepare(databaseURL: databaseURL, logger: logger)
         let assembly = try RelayAssembly(

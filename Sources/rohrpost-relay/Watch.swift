@@ -1,4 +1,5 @@
 import ArgumentParser
+import RohrpostPostgres
 import RohrpostRelay
 
 /// `rohrpost-relay watch TABLE`: install the change triggers on a table.
@@ -19,8 +20,12 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         _ = try common.bootstrapLogging()
-        try await Database(connectionString: common.resolvedDatabaseURL()).watch(
-            table: table, groups: groups.isEmpty ? nil : groups, columns: columns.isEmpty ? nil : columns)
+        let database = Database(connectionString: try common.resolvedDatabaseURL())
+        do {
+            try await database.watch(table: table, groups: groups.isEmpty ? nil : groups, columns: columns.isEmpty ? nil : columns)
+        } catch let error as PostgresError {
+            throw StartupError(DatabaseFailure.line(error, command: "watch", table: table))
+        }
         say("Watching \(table).")
     }
 }
@@ -37,7 +42,12 @@ struct Unwatch: AsyncParsableCommand {
 
     func run() async throws {
         _ = try common.bootstrapLogging()
-        try await Database(connectionString: common.resolvedDatabaseURL()).unwatch(table: table)
+        let database = Database(connectionString: try common.resolvedDatabaseURL())
+        do {
+            try await database.unwatch(table: table)
+        } catch let error as PostgresError {
+            throw StartupError(DatabaseFailure.line(error, command: "unwatch", table: table))
+        }
         say("No longer watching \(table).")
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// A tiny run of the load generator against a relay it starts: proves the tool's whole
 /// path (private PostgreSQL, relay process, clients, paced writes, counting) works.
-@Suite struct SmokeRunTests {
+@Suite(.serialized) struct SmokeRunTests {
     @Test func tinyFanOutArrivesWithoutLoss() async throws {
         let relayBinary = try #require(Self.builtProgram("rohrpost-relay"), "build rohrpost-relay first (swift build)")
         var scenario = try #require(Scenario.named["smoke"])
@@ -40,7 +40,10 @@ import Testing
             relayBinary: relayBinary, benchBinary: benchBinary, databaseURL: nil, attachPort: nil, maxPendingBytes: nil,
             clientThreads: 1)
         setup.clientsPerProcess = 8
+        let logsBefore = Self.benchLogs()
         try await ScenarioRunner(scenario: scenario, setup: setup) { results.append($0) }.run()
+        // The relay's, the blaster's and the client shards' logs are gone with them.
+        #expect(Self.benchLogs().subtracting(logsBefore).isEmpty, "left behind: \(Self.benchLogs().subtracting(logsBefore))")
         #expect(results.all.map(\.target) == ["blaster", "relay"])
         for result in results.all {
             #expect(result.clients == 20, "the children's clients are counted (\(result.target))")
@@ -59,6 +62,12 @@ import Testing
         #expect(reply == .subscribed(id: 1, group: 3))
         let refused = Array(#"{"id":1,"type":"subscribe","error":"ACCESS_DENIED"}"#.utf8).withUnsafeBytes { ServerMessage.parse($0) }
         #expect(refused == .refused(id: 1))
+    }
+
+    /// The `rohrpost-bench-*.log` files in the temporary directory.
+    static func benchLogs() -> Set<String> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []
+        return Set(names.filter { $0.hasPrefix("rohrpost-bench-") && $0.hasSuffix(".log") })
     }
 
     /// A program built beside this test bundle (`.build/debug/<name>`).

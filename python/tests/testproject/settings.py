@@ -20,7 +20,8 @@ def _database(name):
         "HOST": "127.0.0.1",
         "PORT": os.environ["ROHRPOST_TEST_PG_PORT"],
         "USER": "postgres",
-        "NAME": name,
+        # A `manage.py` run by a test (test_relay_command.py) is pointed at the test database.
+        "NAME": os.environ.get(f"ROHRPOST_TEST_{name.upper()}_NAME", name),
         "TEST": {"NAME": f"test_{name}", "DEPENDENCIES": []},
     }
 
@@ -36,3 +37,5 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 ROHRPOST_JWT_SECRET = os.environ["ROHRPOST_TEST_JWT_SECRET"]
 ROHRPOST_URL = "ws://127.0.0.1:8000/ws/rohrpost/"  # tests point it at their relay
+# `manage.py rohrpost_relay` runs the binary the tests run (harness/relay.py finds it).
+ROHRPOST_RELAY_BINARY = os.environ.get("ROHRPOST_TEST_RELAY_BINARY")
