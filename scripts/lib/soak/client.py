@@ -37,6 +37,7 @@ class Client:
         self.subscribe_errors = 0
         self.silent_aborts = 0
         self.last_message_at = time.monotonic()
+        self.last_event_at = time.monotonic()
         self.subscribed_once = asyncio.Event()
         self._stopping = False
         self._request = 0
@@ -59,6 +60,8 @@ class Client:
                 await self._connection(replica)
             except (OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException):
                 pass
+            except Exception as error:  # a bug of the soak or a reply it cannot read: say so, go on
+                self.report(self, f"client error on replica {replica.name}: {type(error).__name__}: {error}")
             self.socket = None
             if self._stopping:
                 return
@@ -104,6 +107,7 @@ class Client:
         """Handles one message; False to drop the connection and resume elsewhere."""
         kind, request_id = message.get("type"), message.get("id")
         if kind == "subscription-update":
+            self.last_event_at = time.monotonic()
             data = message.get("data") or {}
             group = data.get("group")
             ledger = self.ledgers.get(group)

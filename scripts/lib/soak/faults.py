@@ -19,11 +19,12 @@ KINDS = [
 class Faults:
     """Runs the schedule until stopped; `finish` undoes what is still in effect."""
 
-    def __init__(self, postgres, replicas, clients, mode, rng, log):
+    def __init__(self, postgres, replicas, clients, mode, rng, log, report):
         self.postgres, self.replicas, self.clients = postgres, replicas, clients
         self.kinds = [kind for kind in KINDS if mode == "logical" or kind != "terminate-walsender"]
         self.rng = rng
         self.log = log
+        self.report = report  # report(text): a violation (a replica that exited by itself)
         self.counts = Counter()
         self.failures = []  # faults that could not be carried out, with why
         self._stopping = asyncio.Event()
@@ -36,6 +37,7 @@ class Faults:
                 return
             except asyncio.TimeoutError:
                 pass
+            await self._restart_crashed()
             kind = self.rng.choice(self.kinds)
             try:
                 if await self._inject(kind):
@@ -47,13 +49,20 @@ class Faults:
     async def finish(self):
         """Stops the schedule, thaws frozen replicas, restarts killed ones."""
         self._stopping.set()
-        for task in list(self._undo):
-            task.cancel()
-        await asyncio.gather(*self._undo, return_exceptions=True)
+        await asyncio.gather(*self._undo, return_exceptions=True)  # at most 5 s
+        await self._restart_crashed()
         for replica in self.replicas:
             if replica.frozen:
                 replica.thaw()
             if replica.down:
+                await replica.start()
+
+    async def _restart_crashed(self):
+        for replica in self.replicas:
+            code = replica.process.returncode if replica.process else None
+            if not replica.down and code is not None:
+                self.report(f"replica {replica.name} exited by itself with code {code} (see its log)")
+                replica.down = True
                 await replica.start()
 
     async def _inject(self, kind):

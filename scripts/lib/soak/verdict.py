@@ -44,7 +44,7 @@ class Verdict:
                 await asyncio.sleep(0.5)
         while True:
             behind = await self._behind(clients)
-            quiet = all(time.monotonic() - c.last_message_at > QUIET for c in clients)
+            quiet = all(time.monotonic() - c.last_event_at > QUIET for c in clients)
             if not behind and quiet:
                 last = (await self.postgres.query("SELECT rohrpost.last_position()"))[0][0]
                 say(f"every client caught up (last position {last})")

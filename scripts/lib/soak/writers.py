@@ -93,7 +93,7 @@ class Writer:
             await conn.execute(f"UPDATE soak_item SET val = val + 1, note = %s WHERE id = {RANDOM_ROW}",
                                (f"{self.name} upd {rng.randint(0, 999)}",))
         elif kind == "move":
-            await conn.execute(f"UPDATE soak_item SET grp = 1 + (grp - 1 + %s) % {GROUP_COUNT}, val = val + 1 "
+            await conn.execute(f"UPDATE soak_item SET grp = 1 + (grp - 1 + %s) %% {GROUP_COUNT}, val = val + 1 "
                                f"WHERE id = {RANDOM_ROW}", (rng.randint(1, GROUP_COUNT - 1),))
         elif kind == "delete":
             await conn.execute(f"DELETE FROM soak_item WHERE id = {RANDOM_ROW}")
