@@ -77,7 +77,7 @@ async def soak(args):
         clients.append(Client(f"c{n}", groups, replicas, rng(f"client:{n}"), verdict.report))
     writers = [Writer(f"w{n}", postgres.url, rng(f"writer:{n}")) for n in range(1, args.writers + 1)]
     faults = Faults(postgres, replicas, clients, args.mode, rng("faults"), say,
-                    lambda text: verdict.violations.append(("-", text)))
+                    lambda text: verdict.violations.append(("-", text)), verdict.note_fault)
     tasks = []
     try:
         for replica in replicas:

@@ -19,12 +19,13 @@ KINDS = [
 class Faults:
     """Runs the schedule until stopped; `finish` undoes what is still in effect."""
 
-    def __init__(self, postgres, replicas, clients, mode, rng, log, report):
+    def __init__(self, postgres, replicas, clients, mode, rng, log, report, on_fault):
         self.postgres, self.replicas, self.clients = postgres, replicas, clients
         self.kinds = [kind for kind in KINDS if mode == "logical" or kind != "terminate-walsender"]
         self.rng = rng
         self.log = log
         self.report = report  # report(text): a violation (a replica that exited by itself)
+        self.on_fault = on_fault  # on_fault(kind): after each fault carried out
         self.counts = Counter()
         self.failures = []  # faults that could not be carried out, with why
         self._stopping = asyncio.Event()
@@ -43,6 +44,7 @@ class Faults:
                 if await self._inject(kind):
                     self.counts[kind] += 1
                     self.log(f"fault: {kind}")
+                    self.on_fault(kind)
             except Exception as error:  # a fault that fails is reported, the soak goes on
                 self.failures.append(f"{kind}: {error}")
 

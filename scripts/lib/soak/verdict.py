@@ -20,12 +20,19 @@ class Verdict:
     def __init__(self, postgres):
         self.postgres = postgres
         self.violations = []  # (client name, text)
+        self.last_fault = None  # (kind, when), to say what a violation followed
+
+    def note_fault(self, kind):
+        self.last_fault = (kind, time.monotonic())
 
     @property
     def passed(self):
         return not self.violations
 
     def report(self, client, text):
+        if self.last_fault:
+            kind, when = self.last_fault
+            text += f" [{time.monotonic() - when:.1f} s after {kind}]"
         self.violations.append((client.name, text))
 
     async def wait_until_delivered(self, clients, mode, say):
@@ -103,8 +110,11 @@ class Verdict:
               f"dead sockets dropped by the client {sum(c.silent_aborts for c in clients)}")
         print_relay_log_summary(replicas)
         if self.violations:
-            print(f"journal first position at the end: {getattr(self, 'first_position', '?')} "
-                  f"(1 means nothing was pruned)")
+            first = getattr(self, "first_position", "?")
+            print(f"journal first position at the end: {first} (1: nothing was pruned)")
+            if recovered["false"] and first == 1:
+                print("recovered: false although the journal held every event after since: the relay "
+                      "failed to read the backlog (issue 18 part 1; relay log 'cannot read a backlog')")
             print_violations(self.violations)
         print(f"VERDICT: {'PASS' if self.passed else 'FAIL'} ({len(self.violations)} violations) "
               f"mode={args.mode} seed={args.seed} duration={args.duration:g}s", flush=True)
