@@ -87,14 +87,13 @@ async def soak(args):
         await asyncio.wait_for(asyncio.gather(*(c.subscribed_once.wait() for c in clients)), 60)
         say("clients subscribed: " + ", ".join(f"{c.name}={'+'.join(c.ledgers)}" for c in clients))
         writer_tasks = [asyncio.create_task(writer.run()) for writer in writers]
-        fault_task = asyncio.create_task(faults.run())
+        faults.start()
         deadline = time.monotonic() + args.duration
         while time.monotonic() < deadline:
             await asyncio.sleep(min(10, max(0, deadline - time.monotonic())))
             say(f"events received {sum(c.events for c in clients)}, faults {sum(faults.counts.values())}, "
                 f"reconnects {sum(c.reconnects for c in clients)}, violations {len(verdict.violations)}")
         await faults.finish()
-        await fault_task
         for writer in writers:
             writer.stop()
         await asyncio.gather(*writer_tasks)

@@ -31,7 +31,10 @@ class Faults:
         self._stopping = asyncio.Event()
         self._undo = set()
 
-    async def run(self):
+    def start(self):
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self):
         while not self._stopping.is_set():
             try:
                 await asyncio.wait_for(self._stopping.wait(), self.rng.uniform(1, 3))
@@ -49,8 +52,10 @@ class Faults:
                 self.failures.append(f"{kind}: {error}")
 
     async def finish(self):
-        """Stops the schedule, thaws frozen replicas, restarts killed ones."""
+        """Stops the schedule (after the fault under way), thaws frozen replicas, restarts
+        killed ones."""
         self._stopping.set()
+        await self._task
         await asyncio.gather(*self._undo, return_exceptions=True)  # at most 5 s
         await self._restart_crashed()
         for replica in self.replicas:

@@ -4,6 +4,7 @@ verdict."""
 
 import asyncio
 import json
+import re
 import time
 from collections import Counter
 
@@ -12,6 +13,15 @@ from .ledger import message_differences, row_differences
 DELIVERY_TIMEOUT = 120  # seconds to wait for the last events after the faults stopped
 QUIET = 1.5  # seconds without a message that count as "quiet"
 SHOWN_PER_KIND = 25  # violations printed per kind (all are counted)
+HISTORY_ROWS = 5  # rows named in violations whose journal history is printed
+
+HISTORY = """
+SELECT c.position + j.seq - 1 AS position, j.xid::text, j.seq, c.event_count, c.commit_lsn::text, j.kind,
+       j.groups, j.left_groups, j.joined_groups, j.object::text
+FROM rohrpost.journal j LEFT JOIN rohrpost.commits c ON c.xid = j.xid
+WHERE j.table_name LIKE '%%soak_item' AND (j.object->>'id')::bigint = %s
+ORDER BY c.position NULLS LAST, j.seq
+"""
 
 
 class Verdict:
@@ -88,6 +98,11 @@ class Verdict:
                 sent = await self.postgres.query("SELECT msg FROM soak_message WHERE grp = %s", (group,))
                 for problem in message_differences({msg for (msg,) in sent}, ledger.messages):
                     self.violations.append((client.name, f"group {group}: {problem}"))
+        self.histories = {}
+        for _, text in self.violations:
+            for row_id in re.findall(r"\brow (\d+)", text):
+                if len(self.histories) < HISTORY_ROWS and int(row_id) not in self.histories:
+                    self.histories[int(row_id)] = await self.postgres.query(HISTORY, (int(row_id),))
 
     def print_summary(self, args, clients, writers, faults, replicas):
         outcomes, statements = Counter(), Counter()
@@ -116,6 +131,11 @@ class Verdict:
                 print("recovered: false although the journal held every event after since: the relay "
                       "failed to read the backlog (issue 18 part 1; relay log 'cannot read a backlog')")
             print_violations(self.violations)
+            for row_id, history in getattr(self, "histories", {}).items():
+                print(f"journal history of row {row_id} (position, xid, seq, event_count, commit_lsn, kind, "
+                      f"groups, left_groups, joined_groups, object):")
+                for entry in history:
+                    print("    " + " | ".join(str(value) for value in entry))
         print(f"VERDICT: {'PASS' if self.passed else 'FAIL'} ({len(self.violations)} violations) "
               f"mode={args.mode} seed={args.seed} duration={args.duration:g}s", flush=True)
 
