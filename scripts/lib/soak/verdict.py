@@ -182,7 +182,7 @@ def print_relay_log_summary(replicas):
                     except ValueError:
                         continue
                     if entry.get("level") in ("warning", "error", "critical"):
-                        counts[f"{entry['level']}: {entry.get('message', '')[:110]}"] += 1
+                        counts[f"{entry['level']}: {' '.join(entry.get('message', '').split())[:110]}"] += 1
         except OSError:
             continue
     if counts:
