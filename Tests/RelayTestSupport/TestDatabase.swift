@@ -47,6 +47,12 @@ public final class TestDatabase: Sendable {
         }
     }
 
+    /// Numbers what trigger capture's writers have committed, as a relay's sequencer would
+    /// (for tests of the SQL that run no relay).
+    public func sequence() throws {
+        while try query("SELECT transactions FROM rohrpost.sequence_commits()").first?.first != "0" {}
+    }
+
     private func connect() throws -> PostgresConnection {
         try PostgresConnection(connectionString: connectionString, applicationName: Self.applicationName)
     }

@@ -34,6 +34,7 @@ import Testing
         let database = try await migratedDatabase()
         try database.execute("SELECT rohrpost.watch('items')")
         try database.execute("INSERT INTO items VALUES (7, 'seven')")
+        try database.sequence()
         let events = try database.query("SELECT position, kind, groups::text, object::text FROM rohrpost.read_events(0)")
         #expect(events == [["1", "create", "{items-7}", #"{"id":7,"title":"seven"}"#]])
     }
@@ -68,6 +69,7 @@ import Testing
         for first in stride(from: 20_001, through: 22_000, by: 2) {
             try database.execute("INSERT INTO items VALUES (\(first), 'x'), (\(first + 1), 'y')")
         }
+        try database.sequence()
         try database.execute("BEGIN")
         let newest = try database.query("SELECT position, object->>'id' FROM rohrpost.read_events(21990, 1000)")
         let groupBacklog = try database.query("SELECT position FROM rohrpost.read_group_events('items-21999', 21000, 10)")
@@ -85,6 +87,7 @@ import Testing
         for first in stride(from: 1, through: 2_500, by: 500) {
             try database.execute("INSERT INTO items SELECT n, 'x' FROM generate_series(\(first), \(first + 499)) n")
         }
+        try database.sequence()
         var pages: [[Int]] = []
         for _ in 0..<4 {
             let after = pages.joined().last ?? 0
@@ -99,6 +102,7 @@ import Testing
         let database = try await migratedDatabase()
         try database.execute("SELECT rohrpost.watch('items')")
         for id in 1...4 { try database.execute("INSERT INTO items VALUES (\(id), 'x')") }
+        try database.sequence()
         try database.execute("UPDATE rohrpost.commits SET committed_at = committed_at - interval '2 days' WHERE position <= 2")
 
         #expect(try database.query("SELECT rohrpost.prune('1 day')") == [["2"]])
@@ -109,6 +113,7 @@ import Testing
         let database = try await migratedDatabase()
         try database.execute("SELECT rohrpost.watch('items')")
         for id in 1...3 { try database.execute("INSERT INTO items VALUES (\(id), 'x')") }
+        try database.sequence()
 
         #expect(try database.query("SELECT rohrpost.prune('0 seconds')") == [["2"]])
         #expect(try database.query("SELECT position FROM rohrpost.read_events(0)") == [["3"]])
@@ -125,6 +130,7 @@ import Testing
         try database.execute("SELECT rohrpost.watch('items')")
         try database.execute("INSERT INTO items SELECT n, 'x' FROM generate_series(1, 3) n")
         try database.execute("UPDATE items SET title = 'y' WHERE id <= 2")
+        try database.sequence()
         #expect(try database.query("SELECT rohrpost.last_position()") == [["5"]])
         #expect(try database.query("SELECT max(position) FROM rohrpost.read_events(0)") == [["5"]])
     }
