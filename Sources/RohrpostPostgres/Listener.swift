@@ -16,6 +16,7 @@ public final class Listener: Sendable {
     private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let currentStatus = Atomic<UInt8>(ListenerStatus.connecting.rawValue)
+    private let deliveredPosition = Atomic<Int64>(0)
     private let startPosition: Int64?
 
     /// Creates a listener.
@@ -64,6 +65,9 @@ public final class Listener: Sendable {
     public var status: ListenerStatus {
         ListenerStatus(rawValue: currentStatus.load(ordering: .acquiring)) ?? .connecting
     }
+
+    /// The position of the last event handed on (0 before the first read of the journal).
+    public var position: Int64 { deliveredPosition.load(ordering: .acquiring) }
 
     private func report(_ status: ListenerStatus) {
         currentStatus.store(status.rawValue, ordering: .releasing)
@@ -136,10 +140,12 @@ public final class Listener: Sendable {
             let reader = JournalReader(connection: connection)
             let after = try session.position ?? reader.lastPosition()
             session.position = after
+            deliveredPosition.store(after, ordering: .releasing)
             let events = try reader.events(after: after, limit: configuration.pageSize)
             if let last = events.last {
                 session.position = last.position
                 deliver(events)
+                deliveredPosition.store(last.position, ordering: .releasing)
             }
             pending = events.count == configuration.pageSize || !connection.takeNotifications().isEmpty
         }

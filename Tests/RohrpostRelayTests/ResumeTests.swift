@@ -28,7 +28,7 @@ import Testing
             try await again.expectNothing(for: .milliseconds(200))
             let names = try live.database.query(
                 "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database() ORDER BY 1")
-            let expected = (capture == .logical ? ["rohrpost-relay capture"] : []) + ["rohrpost-relay listen", "rohrpost-relay query"]
+            let expected = (capture == .logical ? ["rohrpost-relay capture"] : []) + ["rohrpost-relay listen", "rohrpost-relay query", "rohrpost-relay sequencer"]
             #expect(names.compactMap { $0.first ?? nil }.filter { $0.hasPrefix("rohrpost-relay") }
                 == expected, "operators can tell the relay's connections apart")
         }
