@@ -120,13 +120,11 @@ BEGIN
         seen pg_snapshot;        -- everything visible in it is done
         upto pg_snapshot;        -- number what is visible in it
         next bigint;
-        t record;
-        n integer := 0;
-        events integer;
+        n integer := 0;          -- transactions in the batch, numbered already or not
         lo bigint;
         hi bigint;
-        numbered xid8[] := '{}';
         last_ticket bigint;
+        removed integer;
     BEGIN
         transactions := 0;
         -- A look without any lock first: nearly every call of an idle or caught-up
@@ -141,8 +139,7 @@ BEGIN
             -- Writing transactions this snapshot sees running that the last batch did not
             -- know: any of them may be taking a ticket right now.
             pending := EXISTS (SELECT FROM pg_snapshot_xip(pg_current_snapshot()) x
-                               WHERE NOT pg_visible_in_snapshot(x, state.snapshot)
-                                 AND x <> pg_current_xact_id_if_assigned());
+                               WHERE NOT pg_visible_in_snapshot(x, state.snapshot));
             RETURN NEXT;
             RETURN;
         END IF;
@@ -154,36 +151,45 @@ BEGIN
         upto := coalesce(state.target, pg_current_snapshot());
         SELECT c.position + c.event_count INTO next FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1;
         next := coalesce(next, 1);
-        FOR t IN
+        -- One statement: the batch in ticket order, each transaction's event count (its
+        -- last journal seq), consecutive blocks of positions from `next`, its tickets gone.
+        -- A transaction numbered already (by logical capture, around a switch) only loses
+        -- its ticket.
+        WITH batch AS (
             SELECT k.xid, k.ticket, k.taken_at FROM rohrpost.tickets k
             WHERE (k.xid >= pg_snapshot_xmax(seen) OR k.xid IN (SELECT pg_snapshot_xip(seen)))
               AND pg_visible_in_snapshot(k.xid, upto)
               AND k.ticket > coalesce(state.after_ticket, 0)
             ORDER BY k.ticket
             LIMIT max_transactions
-        LOOP
-            n := n + 1;
-            last_ticket := t.ticket;
-            numbered := numbered || t.xid;
-            -- Numbered already (by logical capture, around a switch): nothing to do.
-            CONTINUE WHEN EXISTS (SELECT FROM rohrpost.commits c WHERE c.xid = t.xid);
-            SELECT j.seq INTO events FROM rohrpost.journal j WHERE j.xid = t.xid ORDER BY j.seq DESC LIMIT 1;
-            CONTINUE WHEN events IS NULL;
+        ), counted AS (
+            SELECT b.xid, b.ticket, b.taken_at,
+                   (SELECT j.seq FROM rohrpost.journal j WHERE j.xid = b.xid ORDER BY j.seq DESC LIMIT 1) AS events
+            FROM batch b
+            WHERE NOT EXISTS (SELECT FROM rohrpost.commits c WHERE c.xid = b.xid)
+        ), placed AS (
+            SELECT q.xid, q.events, q.taken_at,
+                   next + coalesce(sum(q.events) OVER (ORDER BY q.ticket ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS first
+            FROM counted q WHERE q.events IS NOT NULL
+        ), recorded AS (
             INSERT INTO rohrpost.commits (position, xid, event_count, committed_at)
-                VALUES (next, t.xid, events, t.taken_at);
-            lo := coalesce(lo, next);
-            hi := next + events - 1;
-            next := next + events;
-            transactions := transactions + 1;
-        END LOOP;
-        DELETE FROM rohrpost.tickets k WHERE k.xid = ANY (numbered);
+                SELECT p.first, p.xid, p.events, p.taken_at FROM placed p
+            RETURNING rohrpost.commits.position, rohrpost.commits.event_count
+        ), gone AS (
+            DELETE FROM rohrpost.tickets k USING batch b WHERE k.xid = b.xid RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM batch), (SELECT max(b.ticket) FROM batch b),
+               (SELECT count(*) FROM recorded), (SELECT min(r.position) FROM recorded r),
+               (SELECT max(r.position + r.event_count - 1) FROM recorded r), (SELECT count(*) FROM gone)
+            INTO n, last_ticket, transactions, lo, hi, removed;
         IF n >= max_transactions THEN
             -- Capped: finish this same set, in ticket order, next time.
             UPDATE rohrpost.sequencer SET target = upto, after_ticket = last_ticket;
             pending := true;
         ELSE
             UPDATE rohrpost.sequencer SET snapshot = upto, target = NULL, after_ticket = NULL;
-            pending := EXISTS (SELECT FROM pg_snapshot_xip(upto) x WHERE x <> pg_current_xact_id_if_assigned());
+            -- (A snapshot never lists its own transaction as running.)
+            pending := EXISTS (SELECT FROM pg_snapshot_xip(upto));
         END IF;
         IF lo IS NOT NULL THEN
             -- A switch to the old trigger capture's functions (or mark_capture_gap) goes on from here.
