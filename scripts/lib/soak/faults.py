@@ -28,6 +28,7 @@ class Faults:
         self.on_fault = on_fault  # on_fault(kind): after each fault carried out
         self.counts = Counter()
         self.failures = []  # faults that could not be carried out, with why
+        self.supervisor_restarts = 0  # replicas that exited at start-up with PostgreSQL down
         self._stopping = asyncio.Event()
         self._undo = set()
 
@@ -68,8 +69,15 @@ class Faults:
         for replica in self.replicas:
             code = replica.process.returncode if replica.process else None
             if not replica.down and code is not None:
-                self.report(f"replica {replica.name} exited by itself with code {code} (see its log)")
                 replica.down = True
+                if replica.refused_to_start_without_database():
+                    # As deploy/'s systemd unit does (Restart=on-failure, RestartSec=2s): a
+                    # relay started while PostgreSQL was down says so in one line and exits.
+                    self.supervisor_restarts += 1
+                    await asyncio.sleep(2)
+                    await replica.start()
+                    continue
+                self.report(f"replica {replica.name} exited by itself with code {code} (see its log)")
                 await replica.start()
 
     async def _inject(self, kind):

@@ -69,6 +69,15 @@ class Replica:
         log.close()
         self.down = False
 
+    def refused_to_start_without_database(self):
+        """Whether the process ended with `serve`'s one-line start-up error about an
+        unreachable database (PostgreSQL was down or starting when it started)."""
+        with open(self.log_path, "rb") as log:
+            log.seek(0, 2)
+            log.seek(max(0, log.tell() - 2000))
+            tail = log.read().decode(errors="replace").strip().splitlines()
+        return bool(tail) and tail[-1].startswith("Error: cannot connect to PostgreSQL")
+
     async def kill(self):
         self.process.send_signal(signal.SIGKILL)
         await self.process.wait()

@@ -120,6 +120,9 @@ class Verdict:
         print(f"faults: {sum(faults.counts.values())} ({format_counts(faults.counts)})")
         for failure in faults.failures:
             print(f"  fault not carried out: {failure}")
+        if faults.supervisor_restarts:
+            print(f"replicas restarted as a supervisor would (exited at start-up, PostgreSQL unreachable): "
+                  f"{faults.supervisor_restarts}")
         print(f"reconnects: {sum(c.reconnects for c in clients)}; resumes: recovered true {recovered['true']}, "
               f"false {recovered['false']}; subscribe errors {sum(c.subscribe_errors for c in clients)}; "
               f"dead sockets dropped by the client {sum(c.silent_aborts for c in clients)}")
