@@ -202,6 +202,30 @@ BEGIN
     END
     $fn$;
 
+    -- The position a page's data is current to, for subscribing with `since`: waits (up to
+    -- `timeout`) until the sequencer has numbered every trigger-capture transaction this
+    -- session can see as committed, then returns last_position(). Read it before the data
+    -- (READ COMMITTED): every change the data then shows is numbered at or below it, or
+    -- after it and replayed (a change shown and replayed is applied twice, harmlessly);
+    -- none is missed. Inside a REPEATABLE READ or SERIALIZABLE transaction it cannot see
+    -- the sequencer's progress and returns last_position() at once.
+    CREATE FUNCTION rohrpost.settled_position(timeout interval DEFAULT '2 seconds') RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    DECLARE
+        deadline timestamptz := clock_timestamp() + timeout;
+    BEGIN
+        IF current_setting('transaction_isolation') = 'read committed' THEN
+            WHILE EXISTS (SELECT FROM rohrpost.tickets) AND clock_timestamp() < deadline LOOP
+                PERFORM pg_sleep(0.001);
+            END LOOP;
+        END IF;
+        RETURN rohrpost.last_position();
+    END
+    $fn$;
+    COMMENT ON FUNCTION rohrpost.settled_position(interval) IS 'The position that a page''s data read after it is current to: waits until the sequencer numbered what this session sees committed';
+
     COMMENT ON FUNCTION rohrpost.sequence_commits(integer) IS 'For the relay holding the sequencer role: numbers committed transactions of trigger capture in ticket order, one NOTIFY per batch';
 
     INSERT INTO rohrpost.schema_migrations (version, name) VALUES (9, 'sequenced trigger capture');

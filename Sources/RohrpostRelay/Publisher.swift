@@ -71,8 +71,8 @@ struct Publisher: Sendable {
             throw error
         }
         guard let xid else { throw PostgresError(.unexpectedResult, "the message committed but its transaction is unknown") }
-        // Trigger capture numbers it at commit; logical capture once the relay holding the
-        // slot has read it, which takes a moment.
+        // The sequencer numbers it after commit (from the journal or the slot), which takes
+        // a moment.
         let deadline = ContinuousClock.now + .seconds(10)
         var position: Int64?
         while position == nil, ContinuousClock.now < deadline {

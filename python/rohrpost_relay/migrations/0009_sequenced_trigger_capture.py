@@ -29,6 +29,7 @@ END
 $back$;
 {_allocate_positions_of_0007()}
 DROP FUNCTION IF EXISTS rohrpost.sequence_commits(integer);
+DROP FUNCTION IF EXISTS rohrpost.settled_position(interval);
 DROP TABLE IF EXISTS rohrpost.sequencer;
 DROP TABLE IF EXISTS rohrpost.tickets;
 DROP SEQUENCE IF EXISTS rohrpost.commit_ticket;
