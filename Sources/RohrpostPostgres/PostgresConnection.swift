@@ -42,6 +42,22 @@ public final class PostgresConnection {
     /// Whether the connection is still usable.
     public var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK }
 
+    /// Whether the server still holds this idle connection, checked without blocking.
+    ///
+    /// A server that closed it (a terminated backend, a restart) has sent its last words
+    /// and the end of the stream: the socket is readable although nothing was asked. Then
+    /// reading it fails, and the connection is dead before anything is sent on it.
+    public func isStillConnected() -> Bool {
+        guard isHealthy else { return false }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, 0)
+        guard ready > 0 else { return ready == 0 }
+        guard PQconsumeInput(connection) == 1 else { return false }
+        // Parses what arrived: a FATAL error from a terminated backend marks it bad.
+        _ = PQisBusy(connection)
+        return isHealthy
+    }
+
     /// The socket, for waiting on with `poll`.
     public var socket: Int32 { PQsocket(connection) }
 
