@@ -85,11 +85,13 @@ import Testing
             let watcher = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'old')")
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'newest')")
-            #expect(try await watcher.receiveEvents(2).map { $0.object["title"] as? String } == ["old", "newest"])
+            let watched = try await watcher.receiveEvents(2)
+            #expect(watched.map { $0.object["title"] as? String } == ["old", "newest"])
             try live.database.execute("SELECT rohrpost.prune(keep => '0 seconds')")
             let client = try await live.connect()
             let reply = try await client.request(#"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 0}}"#)
-            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"collection-1","recovered":false}}"#)
+            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"collection-1","recovered":false,"position":\#(watched[1].id)}}"#,
+                "subscribed from now: after the newest event")
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after')")
             #expect(try await client.receiveEvent().object["title"] as? String == "after")
         }
