@@ -44,7 +44,7 @@ private func publisherToken(_ publish: [String]?, expiresIn: TimeInterval = 600)
         try await Self.withPublishing { live in
             let client = try await live.subscriber(#"{"type": "user", "id": 7}"#)
             let token = try await publisherToken(["user-*"])
-            let message = #"{"groups": ["user-7"], "type": "note", "object": 1}"#
+            let message = #"{"groups": ["user-7"], "type": "note", "object": {"n": 1}}"#
             #expect(try await Self.post(live, message, token: token).status == 200)
             _ = try await client.receiveEvent()
             _ = try live.database.query("""
