@@ -4,8 +4,9 @@ import RohrpostProtocol
 
 /// Asks a SQL function the team writes, by default
 /// `rohrpost.authorize(claims jsonb, group_name text) returns boolean`, whether a token's
-/// claims allow a group. Only `true` allows: `false`, NULL, an error the function raises,
-/// and a database that cannot be reached all deny.
+/// claims allow a group. Only `true` allows: `false`, NULL and an error the function raises
+/// deny. A database that cannot be reached does not deny: the subscribe waits until the
+/// function can be called.
 public final class SQLAuthorizer: Sendable {
     /// The function called, as a (schema-qualified) name.
     public let function: String
@@ -46,20 +47,26 @@ public final class SQLAuthorizer: Sendable {
         let sql = "SELECT \(function)($1::jsonb, $2::text)"
         let cache = cache
         let logger = logger
-        pool.submit { connection in
-            do {
-                let rows = try connection.get().query(sql, [key.claims, group])
-                let allowed = rows.first?.first == "t"
+        // A database that went away is no answer: the call runs again on a fresh connection,
+        // and while the database cannot be reached the subscribe waits for it (a denial
+        // would tell the client it may not, and rohrpost-js never asks again). Running the
+        // function twice is what a second subscribe does anyway: it decides, it does not write.
+        pool.read(waitingForDatabase: true) { connection in
+            try connection.query(sql, [key.claims, group]).first?.first == "t"
+        } completion: { result in
+            switch result {
+            case .success(let allowed):
                 cache.store(allowed, for: key)
                 completion(allowed)
-            } catch let error as PostgresError {
-                // A function that raises denies, and keeps denying for the cache's time; a
-                // lost connection is not remembered.
-                if error.sqlState != nil { cache.store(false, for: key) }
+            case .failure(let error as PostgresError) where error.sqlState != nil:
+                // A function that raises denies, and keeps denying for the cache's time.
+                cache.store(false, for: key)
                 logger.debug("SQL authorization failed; denying", metadata: ["group": "\(group)", "error": "\(error)"])
                 completion(false)
-            } catch {
-                logger.debug("SQL authorization failed; denying", metadata: ["group": "\(group)", "error": "\(error)"])
+            case .failure(let error):
+                // The relay is stopping (its clients are being closed), or the connection
+                // kept breaking mid-call: deny this once, remember nothing.
+                logger.warning("SQL authorization failed; denying", metadata: ["group": "\(group)", "error": "\(error)"])
                 completion(false)
             }
         }

@@ -42,6 +42,28 @@ public final class PostgresConnection {
     /// Whether the connection is still usable.
     public var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK }
 
+    /// Whether the server still holds this idle connection, checked without blocking.
+    ///
+    /// A server that closed it (a terminated backend, a restart) has sent its last words
+    /// and the end of the stream: the socket is readable although nothing was asked. Reading
+    /// what is there until nothing more is (libpq reads the last words first and the end on
+    /// a later read) finds the end, and the connection is known dead before anything is sent.
+    public func isStillConnected() -> Bool {
+        guard isHealthy else { return false }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        for _ in 0..<8 {
+            descriptor.revents = 0
+            let ready = poll(&descriptor, 1, 0)
+            guard ready > 0 else { return ready == 0 && isHealthy }
+            guard PQconsumeInput(connection) == 1 else { return false }
+            // Parses what arrived, so libpq notices an error that ends the session.
+            _ = PQisBusy(connection)
+            guard isHealthy else { return false }
+        }
+        // Still more unasked data: no idle connection should get that much.
+        return false
+    }
+
     /// The socket, for waiting on with `poll`.
     public var socket: Int32 { PQsocket(connection) }
 

@@ -14,6 +14,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         public static let queryFailed = Code(name: "queryFailed")
         /// PostgreSQL answered with something the relay cannot read.
         public static let unexpectedResult = Code(name: "unexpectedResult")
+        /// The relay is shutting down and runs no more queries.
+        public static let stopped = Code(name: "stopped")
     }
 
     /// What kind of failure this is.
@@ -35,4 +37,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// Whether the database could not be reached or went away: worth trying again on a
+    /// fresh connection, unlike an error PostgreSQL answered a statement with.
+    public var isUnreachable: Bool { code == .connectionFailed || code == .connectionLost }
 }

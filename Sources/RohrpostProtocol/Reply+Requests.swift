@@ -21,11 +21,15 @@ extension Reply {
     /// `{"id":<id>,"type":"subscribe","data":{"group":"<name>"}}`.
     ///
     /// A subscribe that resumed from `since` also says whether its backlog was complete:
-    /// `{"group":"collection-5","recovered":true}`.
-    public static func confirming(_ group: Group, recovered: Bool? = nil, to request: Request) -> Reply {
+    /// `{"group":"collection-5","recovered":true}`; a subscribe with `position` says after
+    /// which position the subscription delivers every event: `{"group":"g","position":1234}`.
+    public static func confirming(_ group: Group, recovered: Bool? = nil, position: Int64? = nil, to request: Request) -> Reply {
         var members = [JSONValue.Member(key: "group", value: .string(group.name))]
         if let recovered {
             members.append(JSONValue.Member(key: "recovered", value: .bool(recovered)))
+        }
+        if let position {
+            members.append(JSONValue.Member(key: "position", value: .number(JSONNumber(position))))
         }
         return Reply(id: request.id, type: request.type, data: .object(members))
     }

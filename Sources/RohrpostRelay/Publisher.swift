@@ -45,7 +45,7 @@ struct Publisher: Sendable {
             return .error(403, "the token's '\(configuration.claim)' claim does not allow group '\(refused)'")
         }
         do {
-            let id = try await pool.run { connection in try Self.send(request, on: connection) }
+            let id = try await Self.publish(request, through: pool)
             return PublishAnswer(status: 200, json: #"{"id":\#(id)}"#)
         } catch let error as PostgresError {
             return .error(503, "cannot send through the database: \(error.serverMessage ?? error.message)")
@@ -54,23 +54,83 @@ struct Publisher: Sendable {
         }
     }
 
-    /// Sends `request` in a transaction of its own and returns its position once committed:
-    /// the transaction's only event, so its block's first position.
-    private static func send(_ request: PublishRequest, on connection: PostgresConnection) throws -> Int64 {
+    /// Sends `request` in a transaction of its own and returns its position once committed,
+    /// never sending it twice.
+    ///
+    /// A connection that broke before COMMIT was sent took the transaction with it
+    /// (PostgreSQL rolls back the transaction of a session that ends), so the message is
+    /// sent once more on a fresh connection. One that broke during COMMIT may have
+    /// committed: a fresh connection asks PostgreSQL what became of the transaction, and the
+    /// message is sent again only if it was rolled back.
+    static func publish(_ request: PublishRequest, through pool: QueryPool) async throws -> Int64 {
+        var lastError: PostgresError?
+        for _ in 0..<2 {
+            switch try await pool.run({ connection in Self.commit(request, on: connection) }) {
+            case .committed(let xid):
+                return try await pool.read { connection in try Self.position(of: xid, on: connection) }
+            case .rolledBack(let error) where error.isUnreachable:
+                lastError = error
+            case .rolledBack(let error):
+                throw error
+            case .unknown(let xid, let error):
+                let status = try await pool.read { connection in
+                    try connection.query("SELECT pg_xact_status($1::xid8)", [xid]).first?.first ?? nil
+                }
+                switch status {
+                case "committed":
+                    return try await pool.read { connection in try Self.position(of: xid, on: connection) }
+                case "aborted":
+                    lastError = error
+                default:
+                    throw PostgresError(
+                        error.code, "\(error.message); the message may have been sent (its transaction is \(status ?? "unknown"))")
+                }
+            }
+        }
+        throw lastError ?? PostgresError(.connectionLost, "cannot send through the database")
+    }
+
+    /// What became of one attempt to send.
+    enum Attempt: Sendable {
+        /// Committed as transaction `xid`.
+        case committed(xid: String)
+        /// Not committed: the error came before COMMIT was sent.
+        case rolledBack(PostgresError)
+        /// The connection broke during COMMIT of transaction `xid`.
+        case unknown(xid: String, PostgresError)
+    }
+
+    /// Sends `request` with `rohrpost.send` in a transaction of its own.
+    private static func commit(_ request: PublishRequest, on connection: PostgresConnection) -> Attempt {
         let groups = JSONValue.array(request.groups.map(JSONValue.string)).jsonText
-        try connection.execute("BEGIN")
-        let xid: String?
+        let xid: String
         do {
+            try connection.execute("BEGIN")
             _ = try connection.query(
                 "SELECT rohrpost.send(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)), $2, $3::jsonb)",
                 [groups, request.type, request.object])
-            xid = try connection.query("SELECT pg_current_xact_id()::text").first?.first ?? nil
-            try connection.execute("COMMIT")
+            guard let current = try connection.query("SELECT pg_current_xact_id()::text").first?.first ?? nil else {
+                throw PostgresError(.unexpectedResult, "the message's transaction has no id")
+            }
+            xid = current
         } catch {
             try? connection.execute("ROLLBACK")
-            throw error
+            return .rolledBack(error as? PostgresError ?? PostgresError(.unexpectedResult, "\(error)"))
         }
-        guard let xid else { throw PostgresError(.unexpectedResult, "the message committed but its transaction is unknown") }
+        do {
+            try connection.execute("COMMIT")
+            return .committed(xid: xid)
+        } catch let error as PostgresError where error.isUnreachable {
+            return .unknown(xid: xid, error)
+        } catch {
+            // PostgreSQL answered the COMMIT with an error: it rolled back.
+            return .rolledBack(error as? PostgresError ?? PostgresError(.unexpectedResult, "\(error)"))
+        }
+    }
+
+    /// The position of committed transaction `xid`: its block's first, the message being its
+    /// only event.
+    private static func position(of xid: String, on connection: PostgresConnection) throws -> Int64 {
         // The sequencer numbers it after commit (from the journal or the slot), which takes
         // a moment.
         let deadline = ContinuousClock.now + .seconds(10)

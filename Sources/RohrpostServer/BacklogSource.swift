@@ -2,6 +2,10 @@
 public protocol BacklogSource: Sendable {
     /// Reads the messages for `group` after position `since` and calls `completion` with
     /// them, on any thread.
+    ///
+    /// A database that cannot be reached is no answer: the source waits until it can read
+    /// the journal (the subscribe's reply waits with it), so `.incomplete` always means the
+    /// events are gone, never that reading them failed.
     func backlog(for group: String, after since: Int64, completion: @escaping @Sendable (Backlog) -> Void)
 }
 
@@ -9,7 +13,11 @@ public protocol BacklogSource: Sendable {
 public enum Backlog: Sendable {
     /// All messages for the group after `since`, in order (possibly none).
     case complete([GroupMessage])
-    /// The journal no longer holds all of them (or could not be read): the client is
-    /// subscribed from now on and should reload.
+    /// The journal no longer holds all of them (pruned, a capture gap, more than one resume
+    /// sends, `since` from another journal), or the relay cannot read its journal at all (a
+    /// setup error it logs): the client is subscribed from now on and should reload.
     case incomplete
+    /// The relay is stopping before it could read the journal: the connection is closed
+    /// with 1001, and the client resumes elsewhere.
+    case stopping
 }

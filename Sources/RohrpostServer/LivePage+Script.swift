@@ -76,19 +76,30 @@ extension LivePage {
         // the demo has one): the group's rows and the journal position they are consistent
         // with. Subscribing with that position as `since` then brings exactly the changes
         // after them. Without the handler the table fills as rows change.
+        // A database that cannot be reached (or a call that timed out or lost its socket)
+        // is tried again; a relay without the handler, or a handler that fails, is not.
+        const transient = (error) =>
+          /cannot be reached|timed out|Socket was closed/.test(String(error?.message ?? error));
         const load = async () => {
-          try {
-            const snapshot = await client.call("live_rows", data, { timeout: 10000 });
-            $("rows").replaceChildren();
-            for (const object of snapshot.rows) render(object, "loaded", `as loaded (#${snapshot.position})`);
-            $("source").textContent =
-              `${snapshot.rows.length} rows as of event #${snapshot.position}, then every change live.`;
-            return snapshot.position;
-          } catch (error) {
-            $("source").textContent = String(error).startsWith("Unknown message type")
-              ? "No live_rows handler on this relay (see --sql-handlers): rows appear as they change."
-              : `live_rows failed (${error}): rows appear as they change.`;
-            return null;
+          for (;;) {
+            try {
+              const snapshot = await client.call("live_rows", data, { timeout: 10000 });
+              $("rows").replaceChildren();
+              for (const object of snapshot.rows) render(object, "loaded", `as loaded (#${snapshot.position})`);
+              $("source").textContent =
+                `${snapshot.rows.length} rows as of event #${snapshot.position}, then every change live.`;
+              return snapshot.position;
+            } catch (error) {
+              if (transient(error)) {
+                $("source").textContent = `live_rows failed (${error}): trying again…`;
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+                continue;
+              }
+              $("source").textContent = String(error).startsWith("Unknown message type")
+                ? "No live_rows handler on this relay (see --sql-handlers): rows appear as they change."
+                : `live_rows failed (${error}): rows appear as they change.`;
+              return null;
+            }
           }
         };
 

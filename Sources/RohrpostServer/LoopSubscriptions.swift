@@ -68,10 +68,16 @@ final class LoopSubscriptions {
     /// Memberships of connections in groups on this loop.
     private(set) var subscriptionCount = 0
 
+    /// The position of the newest message delivered on this loop, nil before the first: a
+    /// connection that joins a group now gets every message of it after this position (the
+    /// stream comes in commit order, and every later delivery reaches the new member).
+    private(set) var position: Int64?
+
     /// Queues each message on the members of its group, then starts flushing them.
     func deliver(_ messages: [GroupMessage]) {
         var frames = 0
         var bytes = 0
+        if let last = messages.last?.position, last > position ?? .min { position = last }
         for message in messages {
             guard let recipients = members[message.group]?.list else { continue }
             frames += recipients.count

@@ -8,14 +8,25 @@ struct ResumingGroup {
     let request: Request
     /// The position the client saw last.
     let since: Int64
+    /// The loop's position when the connection joined the group (nil before any delivery):
+    /// every live message after it reaches the group, held here until the backlog is in.
+    let joinedAt: Int64?
     /// Live messages for the group held until the backlog is sent.
     private(set) var held: [GroupMessage] = []
     /// Bytes of the held messages, to bound them like any other pending output.
     private(set) var heldBytes = 0
 
-    init(request: Request, since: Int64) {
+    init(request: Request, since: Int64, joinedAt: Int64?) {
         self.request = request
         self.since = since
+        self.joinedAt = joinedAt
+    }
+
+    /// The position after which the subscription delivers every event of the group, for
+    /// the reply: `since` when the backlog is complete, else where the group was joined.
+    func position(after backlog: Backlog) -> Int64? {
+        if case .complete = backlog { return since }
+        return joinedAt
     }
 
     /// Holds a live message.
@@ -25,14 +36,15 @@ struct ResumingGroup {
     }
 
     /// What to send, in order, once the backlog is known: its messages, then the held
-    /// live ones it does not already contain.
+    /// live ones it does not already contain. Without a backlog, every held message: each
+    /// came after the join, whatever `since` said (it may be from another journal).
     func messagesToSend(after backlog: Backlog) -> [GroupMessage] {
         switch backlog {
         case .complete(let missed):
             let last = max(since, missed.last?.position ?? since)
             return missed + held.filter { $0.position > last }
-        case .incomplete:
-            return held.filter { $0.position > since }
+        case .incomplete, .stopping:
+            return held
         }
     }
 }

@@ -48,12 +48,14 @@ extension RohrpostConnectionHandler {
         switch (since, shared.backlogSource) {
         case (let since?, let source?) where resuming[group.name] == nil:
             resume(group, since: since, request: request, from: source)
-        case (.some, let source):
-            // Without a journal nothing can be recovered; a resume already under way
-            // for this group sends the backlog.
-            send(.confirming(group, recovered: source != nil, to: request))
+        case (.some, nil):
+            // Without a journal nothing can be recovered: subscribed from now.
+            send(.confirming(group, recovered: false, position: subscriptions?.position, to: request))
+        case (.some, .some):
+            // A resume already under way for this group sends the backlog and says where.
+            send(.confirming(group, recovered: true, to: request))
         case (.none, _):
-            send(.confirming(group, to: request))
+            send(.confirming(group, position: resuming[group.name] == nil ? subscriptions?.position : nil, to: request))
         }
         flushEnqueued()
     }
@@ -90,7 +92,7 @@ extension RohrpostConnectionHandler {
     /// Starts reading `group`'s backlog after `since`; live messages for the group are held
     /// until it is in, then the reply, the backlog and the held messages go out in order.
     func resume(_ group: Group, since: Int64, request: Request, from source: any BacklogSource) {
-        resuming[group.name] = ResumingGroup(request: request, since: since)
+        resuming[group.name] = ResumingGroup(request: request, since: since, joinedAt: subscriptions?.position)
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let eventLoop = eventLoop
         source.backlog(for: group.name, after: since) { backlog in
@@ -100,11 +102,22 @@ extension RohrpostConnectionHandler {
         }
     }
 
+    /// Answers a resuming subscribe once its backlog is read: the reply, the backlog, then
+    /// the live messages held meanwhile.
     func finishResume(_ group: Group, _ backlog: Backlog) {
         guard let state = resuming.removeValue(forKey: group.name), context != nil, !isClosing else { return }
-        let recovered = if case .complete = backlog { true } else { false }
-        send(.confirming(group, recovered: recovered, to: state.request))
+        if case .stopping = backlog {
+            close(with: .goingAway)
+            return
+        }
         let messages = state.messagesToSend(after: backlog)
+        guard case .complete = backlog else {
+            send(.confirming(group, recovered: false, position: state.position(after: backlog), to: state.request))
+            for message in messages { write(message.frame) }
+            flushEnqueued()
+            return
+        }
+        send(.confirming(group, recovered: true, position: state.position(after: backlog), to: state.request))
         for message in messages {
             write(message.frame)
         }

@@ -128,6 +128,41 @@ import Testing
         }
     }
 
+    @Test func sqlPolicyAsksAgainOnAFreshConnectionAndWaitsForADatabaseThatIsDownInsteadOfDenying() async throws {
+        let cluster = try await PostgresCluster.start()
+        defer { cluster.destroy() }
+        let pool = Box<QueryPool>()
+        defer { pool.value?.shutdown() }
+        let keys = try await liveKeys()
+        try await LiveRelay.with(
+            cluster: cluster,
+            configure: { configuration in
+                let created = QueryPool(connectionString: configuration.listener.connectionString, size: 1, applicationName: "rohrpost-relay auth", logger: testLogger)
+                pool.value = created
+                configuration.accessPolicy = try! sqlPolicy(keys, pool: created, mode: .sql)
+            },
+            setUp: todoTable + authorizeFunction
+        ) { live in
+            let client = try await live.connect()
+            let token = try await issue(groups: nil, extra: ["todo-1", "todo-2", "todo-3"])
+            #expect(try await client.request(subscribe(1, token: token, #"{"type": "todo", "id": 1}"#))
+                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1"}}"#)
+            #expect(try await cluster.terminateBackends(applicationName: "rohrpost-relay auth") == 1)
+            #expect(try await client.request(subscribe(2, token: token, #"{"type": "todo", "id": 2}"#))
+                == #"{"id":2,"type":"subscribe","data":{"group":"todo-2"}}"#, "a dead pooled connection is no denial")
+            try await cluster.stop()
+            try await client.send(text: subscribe(3, token: token, #"{"type": "todo", "id": 3}"#))
+            #expect(try await client.request(#"{"id": 4, "type": "ping"}"#) == #"{"id":4,"type":"pong"}"#)
+            try await client.expectNothing(for: .milliseconds(700))
+            try await cluster.start()
+            guard case .text(let reply) = try await client.receive(timeout: .seconds(30)) else {
+                Issue.record("no subscribe reply")
+                return
+            }
+            #expect(reply == #"{"id":3,"type":"subscribe","data":{"group":"todo-3"}}"#, "allowed once the function answers")
+        }
+    }
+
     @Test func bothPolicyNeedsTheClaimAndTheFunction() async throws {
         let pool = Box<QueryPool>()
         defer { pool.value?.shutdown() }

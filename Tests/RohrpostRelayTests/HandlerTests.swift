@@ -122,6 +122,23 @@ import Testing
         }
     }
 
+    @Test func callsGetThroughAfterTheQueryConnectionsWereTerminatedAndSayWhenTheDatabaseIsDown() async throws {
+        let cluster = try await PostgresCluster.start()
+        defer { cluster.destroy() }
+        try await LiveRelay.with(cluster: cluster, configure: { $0.sqlHandlersSchema = "api" }, setUp: Self.functions) { live in
+            let client = try await live.connect()
+            let greet = #"{"id": 1, "type": "greet", "data": {"name": "Ada"}}"#
+            let answer = #"{"id":1,"type":"greet","data":{"hello":"Ada","claims":{}}}"#
+            #expect(try await client.request(greet) == answer)
+            #expect(try await cluster.terminateBackends(applicationName: "rohrpost-relay query") >= 1)
+            #expect(try await client.request(greet) == answer, "a dead pooled connection is replaced before the call")
+            try await cluster.stop()
+            #expect(try await client.request(greet) == #"{"id":1,"type":"greet","error":"The database cannot be reached; try again."}"#)
+            try await cluster.start()
+            #expect(try await client.request(greet) == answer)
+        }
+    }
+
     @Test func onlyFunctionsOfTheHandlerSchemaCanBeCalledAndNamesAreNeverSQL() async throws {
         try await LiveRelay.with(configure: { $0.sqlHandlersSchema = "api" }, setUp: Self.functions) { live in
             let client = try await live.connect()

@@ -40,6 +40,27 @@ private func publisherToken(_ publish: [String]?, expiresIn: TimeInterval = 600)
             "/publish", body: body, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], port: live.port)
     }
 
+    @Test func publishRightAfterTheQueryConnectionsWereTerminatedIsSentOnce() async throws {
+        try await Self.withPublishing { live in
+            let client = try await live.subscriber(#"{"type": "user", "id": 7}"#)
+            let token = try await publisherToken(["user-*"])
+            let message = #"{"groups": ["user-7"], "type": "note", "object": {"n": 1}}"#
+            #expect(try await Self.post(live, message, token: token).status == 200)
+            _ = try await client.receiveEvent()
+            _ = try live.database.query("""
+                SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = 'rohrpost-relay query'
+                """)
+            let response = try await Self.post(live, message, token: token)
+            #expect(response.status == 200, "\(response.body)")
+            let answer = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]
+            let id = try #require((answer?["id"] as? NSNumber)?.int64Value)
+            #expect(try await client.receiveEvent().id == id)
+            try await client.expectNothing(for: .milliseconds(300))
+            #expect(try live.database.query("SELECT count(*) FROM rohrpost.journal").first?.first == "2", "sent once each")
+        }
+    }
+
     @Test(arguments: CaptureSwitch.Mode.allCases) func aValidTokenPublishesAndGetsTheEventsId(capture: CaptureSwitch.Mode) async throws {
         try await Self.withPublishing(capture: capture) { live in
             let client = try await live.subscriber(#"{"type": "user", "id": 7}"#, #"{"type": "admins"}"#)

@@ -19,7 +19,7 @@ import Testing
             let again = try await live.connect()
             let reply = try await again.request(
                 #"{"id": 7, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": \#(seen.id)}}"#)
-            #expect(reply == #"{"id":7,"type":"subscribe","data":{"group":"collection-1","recovered":true}}"#)
+            #expect(reply == #"{"id":7,"type":"subscribe","data":{"group":"collection-1","recovered":true,"position":\#(seen.id)}}"#)
             let missed = try await again.receiveEvents(2)
             #expect(missed.map { $0.object["title"] as? String } == ["missed 1", "missed 2"])
             #expect(missed.map(\.kind) == ["create", "update"])
@@ -31,6 +31,27 @@ import Testing
             let expected = (capture == .logical ? ["rohrpost-relay capture"] : []) + ["rohrpost-relay listen", "rohrpost-relay query", "rohrpost-relay sequencer"]
             #expect(names.compactMap { $0.first ?? nil }.filter { $0.hasPrefix("rohrpost-relay") }
                 == expected, "operators can tell the relay's connections apart")
+        }
+    }
+
+    @Test(arguments: CaptureSwitch.Mode.allCases) func subscribeReplyNamesWhereTheSubscriptionStartsAndResumingFromThereMissesNothing(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
+            // Once another client has the event, the relay has delivered it.
+            let watcher = try await live.subscriber(#"{"type": "collection", "id": 2}"#)
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (2, 'elsewhere')")
+            let elsewhere = try await watcher.receiveEvent().id
+            let first = try await live.connect()
+            let reply = try await first.request(#"{"id": 1, "type": "subscribe", "data": {"type": "collection", "id": 1}}"#)
+            #expect(reply == #"{"id":1,"type":"subscribe","data":{"group":"collection-1","position":\#(elsewhere)}}"#)
+            // Gone before the group's first event, which it never saw.
+            try await first.close()
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'missed')")
+
+            let again = try await live.connect()
+            let resumed = try await again.request(
+                #"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": \#(elsewhere)}}"#)
+            #expect(resumed.contains(#""recovered":true"#))
+            #expect(try await again.receiveEvent().object["title"] as? String == "missed")
         }
     }
 
@@ -64,11 +85,13 @@ import Testing
             let watcher = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'old')")
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'newest')")
-            #expect(try await watcher.receiveEvents(2).map { $0.object["title"] as? String } == ["old", "newest"])
+            let watched = try await watcher.receiveEvents(2)
+            #expect(watched.map { $0.object["title"] as? String } == ["old", "newest"])
             try live.database.execute("SELECT rohrpost.prune(keep => '0 seconds')")
             let client = try await live.connect()
             let reply = try await client.request(#"{"id": 2, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 0}}"#)
-            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"collection-1","recovered":false}}"#)
+            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"collection-1","recovered":false,"position":\#(watched[1].id)}}"#,
+                "subscribed from now: after the newest event")
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after')")
             #expect(try await client.receiveEvent().object["title"] as? String == "after")
         }

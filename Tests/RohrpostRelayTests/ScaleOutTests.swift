@@ -66,7 +66,7 @@ import Testing
                 subscriber.client = try await WebSocketTestClient.connect(port: nginx.port)
                 let reply = try await subscriber.client.request(
                     #"{"id": 2, "type": "subscribe", "data": {"type": "items", "since": \#(subscriber.lastId)}}"#)
-                #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"items","recovered":true}}"#)
+                #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"items","recovered":true,"position":\#(subscriber.lastId)}}"#)
                 try await subscriber.take(10)
             } else {
                 guard case .text(let text) = received else { throw LiveRelayError("unexpected \(received)") }

@@ -77,7 +77,7 @@ import Testing
             let again = try await live.connect()
             let reply = try await again.request(
                 #"{"id": 2, "type": "subscribe", "data": {"type": "job", "id": 3, "since": \#(seen.id)}}"#)
-            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"job-3","recovered":true}}"#)
+            #expect(reply == #"{"id":2,"type":"subscribe","data":{"group":"job-3","recovered":true,"position":\#(seen.id)}}"#)
             let missed = try await again.receiveEvents(2)
             #expect(missed.map { $0.object["percent"] as? Int } == [50, 100])
         }

@@ -7,9 +7,9 @@ import Testing
 /// A resumed group gets its backlog, then live messages, each event once, whichever way
 /// the backlog and the live stream race.
 @Suite struct ResumeDeliveryTests {
-    static func message(_ position: Int64) -> GroupMessage {
+    static func message(_ position: Int64, group: String = "g") -> GroupMessage {
         let text = #"{"id":\#(position),"type":"subscription-update"}"#
-        return GroupMessage(group: "g", frame: OutboundFrame.text(Array(text.utf8), allocator: .init()), position: position)
+        return GroupMessage(group: group, frame: OutboundFrame.text(Array(text.utf8), allocator: .init()), position: position)
     }
 
     static func texts(_ positions: [Int64]) -> [SentFrame] {
@@ -21,9 +21,9 @@ import Testing
         let connection = try EmbeddedConnection(backlogSource: FixedBacklog(.complete([Self.message(11), Self.message(12)])))
         try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":10}}"#)
         connection.channel.embeddedEventLoop.run()
-        connection.fanOut.publish([9, 10, 11, 12, 13].map(Self.message))
+        connection.fanOut.publish([9, 10, 11, 12, 13].map { Self.message($0) })
         connection.channel.embeddedEventLoop.run()
-        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":true}}"#)
+        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":true,"position":10}}"#)
         #expect(try connection.received() == [reply] + Self.texts([11, 12, 13]))
     }
 
@@ -31,12 +31,12 @@ import Testing
         let backlog = PendingBacklog()
         let connection = try EmbeddedConnection(backlogSource: backlog)
         try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":10}}"#)
-        connection.fanOut.publish([12, 13].map(Self.message))
+        connection.fanOut.publish([12, 13].map { Self.message($0) })
         connection.channel.embeddedEventLoop.run()
         #expect(try connection.received() == [], "nothing before the subscribe reply")
         backlog.complete(.complete([Self.message(11), Self.message(12)]))
         connection.channel.embeddedEventLoop.run()
-        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":true}}"#)
+        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":true,"position":10}}"#)
         #expect(try connection.received() == [reply] + Self.texts([11, 12, 13]))
     }
 
@@ -48,6 +48,47 @@ import Testing
         connection.channel.embeddedEventLoop.run()
         let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":false}}"#)
         #expect(try connection.received() == [reply] + Self.texts([20]))
+    }
+
+    @Test func incompleteResumeNamesWhereTheGroupWasJoinedAndSendsWhatCameAfterWhateverSinceSaid() throws {
+        let backlog = PendingBacklog()
+        let connection = try EmbeddedConnection(backlogSource: backlog)
+        connection.fanOut.publish([Self.message(5, group: "other")])
+        connection.channel.embeddedEventLoop.run()
+        // A `since` from another journal: the relay's positions are far below it.
+        try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":999}}"#)
+        connection.fanOut.publish([Self.message(6)])
+        connection.channel.embeddedEventLoop.run()
+        backlog.complete(.incomplete)
+        connection.channel.embeddedEventLoop.run()
+        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":false,"position":5}}"#)
+        #expect(try connection.received() == [reply] + Self.texts([6]))
+    }
+
+    @Test func freshSubscribeNamesThePositionOfTheNewestMessageDeliveredBeforeIt() throws {
+        let connection = try EmbeddedConnection()
+        connection.fanOut.publish([Self.message(5, group: "other"), Self.message(6, group: "other")])
+        connection.channel.embeddedEventLoop.run()
+        try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g"}}"#)
+        connection.channel.embeddedEventLoop.run()
+        connection.fanOut.publish([Self.message(7)])
+        connection.channel.embeddedEventLoop.run()
+        let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","position":6}}"#)
+        #expect(try connection.received() == [reply] + Self.texts([7]))
+    }
+
+    @Test func subscribeBeforeAnyDeliveryNamesNoPosition() throws {
+        let connection = try EmbeddedConnection()
+        try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g"}}"#)
+        connection.channel.embeddedEventLoop.run()
+        #expect(try connection.received() == [.text(#"{"id":1,"type":"subscribe","data":{"group":"g"}}"#)])
+    }
+
+    @Test func relayStoppingBeforeTheBacklogIsReadClosesWith1001() throws {
+        let connection = try EmbeddedConnection(backlogSource: FixedBacklog(.stopping))
+        try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":10}}"#)
+        connection.channel.embeddedEventLoop.run()
+        #expect(try connection.received() == [.close(code: 1001, reason: "server shutting down")])
     }
 }
 

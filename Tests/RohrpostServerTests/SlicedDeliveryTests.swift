@@ -91,6 +91,8 @@ import RohrpostProtocol
         try late.send(text: subscribe)
         publish(["b"], through: fanOut, on: loop)
         finishSlices(on: loop)
-        #expect(try late.received() == [subscribed, .text("b")])
+        // "a" went out at position 1: the reply says the subscription starts after it.
+        let subscribedAfterA = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"collection-5","position":1}}"#)
+        #expect(try late.received() == [subscribedAfterA, .text("b")])
     }
 }

@@ -2,8 +2,9 @@
  * rohrpost.js: a dependency-free rohrpost client for browsers (and node 20+ with a global
  * WebSocket), with the public API of rohrpost-js 0.6, that also resumes.
  *
- * On top of rohrpost-js it remembers the last event id each group saw and, after a
- * reconnect, subscribes again with `since`, so the relay replays what was missed; it skips
+ * On top of rohrpost-js it remembers the last event id each group saw (or, before its first
+ * event, the `position` the relay's subscribe reply named) and, after a reconnect,
+ * subscribes again with `since`, so the relay replays what was missed; it skips
  * an event a group has already seen; it emits `recovered` or `not-recovered` after each
  * resuming subscribe; it asks for the token on every request (`token` may be a function,
  * and `setToken()` replaces it); it reconnects with jittered exponential backoff.
@@ -143,8 +144,6 @@ export class RohrpostClient extends Emitter {
     this._openRequests = new Map()
     /** Calls made while the socket was not open, sent once it is. */
     this._queuedCalls = []
-    /** The highest event id this client has seen in any group, or null. */
-    this._watermark = null
     this._nextRequestId = 1
     this._attempt = 0
     this._normalClose = false
@@ -172,7 +171,9 @@ export class RohrpostClient extends Emitter {
    * again after every reconnect (resuming from the last event seen). With `since` (e.g.
    * the position a page's data was read at), the first subscribe already resumes from it.
    *
-   * @returns {Promise<{group: string, recovered?: boolean}>} the relay's reply data; listen
+   * @returns {Promise<{group: string, recovered?: boolean, position?: number}>} the relay's
+   *   reply data (it may come late: the relay holds a subscribe while its database cannot be
+   *   reached, and this client waits for it); listen
    *   with `on(reply.group, (err, data) => ...)`
    */
   subscribe (group) {
@@ -446,11 +447,15 @@ export class RohrpostClient extends Emitter {
       // Anything may have been missed (or the journal is another one): start afresh.
       subscription.lastId = null
       subscription.since = null
-      this._watermark = null
     }
-    // A group that has seen no event yet resumes from what the client saw anywhere: the
-    // relay sends it everything committed after that.
-    if (subscription.since === null) subscription.since = this._watermark
+    // The relay says after which position this subscription delivers every event: a
+    // group resumes from there, or from a later event it saw. A relay that does not say
+    // leaves a group that has seen no event without a position: after a reconnect it is
+    // subscribed from now and reported not-recovered, never silently short of an event.
+    const position = message.data?.position
+    if (typeof position === 'number' && (subscription.since === null || position > subscription.since)) {
+      subscription.since = position
+    }
     this._settle(subscription.waiters, 'resolve', message.data)
     if (request.resuming) {
       this.emit(recovered ? 'recovered' : 'not-recovered', request.name, Object.assign({}, subscription.group))
@@ -461,13 +466,10 @@ export class RohrpostClient extends Emitter {
     const name = message.data.group
     const id = message.id
     const subscription = this._subscriptions.get(name)
-    if (typeof id === 'number') {
-      if (subscription) {
-        if (subscription.lastId !== null && id <= subscription.lastId) return // seen already
-        subscription.lastId = id
-        subscription.since = id
-      }
-      if (this._watermark === null || id > this._watermark) this._watermark = id
+    if (typeof id === 'number' && subscription) {
+      if (subscription.lastId !== null && id <= subscription.lastId) return // seen already
+      subscription.lastId = id
+      if (subscription.since === null || id > subscription.since) subscription.since = id
     }
     this.emit(name, null, message.data, id)
   }

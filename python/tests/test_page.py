@@ -50,7 +50,7 @@ def test_page_config_carries_the_relay_url_the_position_and_a_token_that_subscri
     assert config["since"] == position
     with RelayClient(config["url"]) as client:
         reply = client.subscribe(config["token"], "collection", collection.pk, since=config["since"])
-        assert reply["data"] == {"group": f"collection-{collection.pk}", "recovered": True}
+        assert reply["data"] == {"group": f"collection-{collection.pk}", "recovered": True, "position": config["since"]}
         client.assert_no_event(within=0.3)  # the hammer is on the page already
 
 

@@ -18,7 +18,7 @@ def subscriber(client_of):
         if cursor.fetchone()[0] is None:
             pytest.skip(f"{SIGNATURE} is not in the migrated database: no sql/ file the package ships defines it yet")
     client = client_of()
-    assert client.subscribe(token_for(None, ["notice-*"]), "notice", 1)["data"] == {"group": "notice-1"}
+    assert client.subscribe(token_for(None, ["notice-*"]), "notice", 1)["data"]["group"] == "notice-1"
     return client
 
 

@@ -75,6 +75,16 @@ export class PostgresCluster {
     return this.url(name)
   }
 
+  /** Stops the server but keeps its data (`mode`: `fast` or `immediate`), for `restart`. */
+  async halt (mode = 'fast') {
+    await run(...asServerUser(join(this.binDirectory, 'pg_ctl'), ['stop', '-D', join(this.directory, 'data'), '-m', mode, '-w']))
+  }
+
+  /** Starts a server that `halt()` stopped, on the same port. */
+  async restart () {
+    await this._pgCtlStart()
+  }
+
   /** Stops the server and removes its directory. */
   async stop () {
     running.delete(this)

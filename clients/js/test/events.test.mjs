@@ -53,7 +53,7 @@ test('a subscribe with since gets exactly the events after that position, then l
   client.on('recovered', (name) => recovered.push(name))
   const seen = record(client, ['all-items'])
   const reply = await client.subscribe({ type: 'all-items', since: position })
-  assert.deepEqual(reply, { group: 'all-items', recovered: true })
+  assert.deepEqual(reply, { group: 'all-items', recovered: true, position })
   await psql(database, "INSERT INTO item (title) VALUES ('live')")
   await waitUntil(() => seen['all-items'].length === 2, { what: 'two creates', state: () => seen })
   assert.deepEqual(seen['all-items'].map(([, data]) => data.object.title), ['missed', 'live'])
