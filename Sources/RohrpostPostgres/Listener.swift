@@ -12,7 +12,7 @@ public final class Listener: Sendable {
     private let configuration: ListenerConfiguration
     private let logger: Logger
     private let deliver: @Sendable ([JournalEntry]) -> Void
-    private let statusChanged: @Sendable (ListenerStatus) -> Void
+    private let statusChanged: @Sendable (ListenerStatus, _ position: Int64) -> Void
     private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let currentStatus = Atomic<UInt8>(ListenerStatus.connecting.rawValue)
@@ -24,12 +24,14 @@ public final class Listener: Sendable {
     /// - Parameters:
     ///   - startPosition: deliver events after this position; nil starts at the newest.
     ///   - deliver: called on the listener's thread with each page of new events.
-    ///   - statusChanged: called on the listener's thread when the connection's state changes.
+    ///   - statusChanged: called on the listener's thread when the connection's state changes,
+    ///     with the position of the last event handed on (for `.listening`: every event after
+    ///     it will be).
     public init(
         configuration: ListenerConfiguration,
         startPosition: Int64? = nil,
         logger: Logger,
-        statusChanged: @escaping @Sendable (ListenerStatus) -> Void = { _ in },
+        statusChanged: @escaping @Sendable (ListenerStatus, _ position: Int64) -> Void = { _, _ in },
         deliver: @escaping @Sendable ([JournalEntry]) -> Void
     ) {
         self.configuration = configuration
@@ -71,7 +73,7 @@ public final class Listener: Sendable {
 
     private func report(_ status: ListenerStatus) {
         currentStatus.store(status.rawValue, ordering: .releasing)
-        statusChanged(status)
+        statusChanged(status, position)
     }
 
     private var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }

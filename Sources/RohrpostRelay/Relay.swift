@@ -51,9 +51,9 @@ public final class Relay: Service, Sendable {
         let encoder = EventEncoder()
         let listener = Listener(
             configuration: configuration.listener, logger: logger,
-            statusChanged: { status in
+            statusChanged: { status, position in
                 metrics.listenerStatusChanged(status)
-                if status == .listening { fanOut.streamStarted() }
+                if status == .listening { fanOut.streamStarted(at: position) }
             }
         ) { entries in
             metrics.received(entries)

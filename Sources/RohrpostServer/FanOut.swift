@@ -31,9 +31,15 @@ public final class FanOut: Sendable {
         self.liveStream = LiveStreamStart(started: startsLive)
     }
 
-    /// Tells the fan-out that every message committed from now on will be published;
-    /// subscribes that waited for this go ahead.
-    public func streamStarted() {
+    /// Tells the fan-out that every message after `position` (when the publisher knows
+    /// it) will be published; subscribes that waited for this go ahead, and a subscription
+    /// made before the first message can name where it starts.
+    public func streamStarted(at position: Int64? = nil) {
+        if let position {
+            for table in tables.values {
+                table.eventLoop.execute { table.value.streamStarts(after: position) }
+            }
+        }
         liveStream.markStarted()
     }
 

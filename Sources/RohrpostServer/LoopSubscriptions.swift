@@ -73,6 +73,11 @@ final class LoopSubscriptions {
     /// stream comes in commit order, and every later delivery reaches the new member).
     private(set) var position: Int64?
 
+    /// The stream delivers every message after `start` (the publisher caught up to it).
+    func streamStarts(after start: Int64) {
+        if start > position ?? .min { position = start }
+    }
+
     /// Queues each message on the members of its group, then starts flushing them.
     func deliver(_ messages: [GroupMessage]) {
         var frames = 0

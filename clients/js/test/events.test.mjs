@@ -47,7 +47,7 @@ test('subscribe resolves with the group and its listener gets create, update and
 test('a subscribe with since gets exactly the events after that position, then live ones', async (t) => {
   const { database, client } = await setUp(t)
   await psql(database, "INSERT INTO item (title) VALUES ('before')")
-  const position = Number((await psql(database, 'SELECT rohrpost.last_position()')).trim())
+  const position = Number((await psql(database, 'SELECT rohrpost.settled_position()')).trim())
   await psql(database, "INSERT INTO item (title) VALUES ('missed')")
   const recovered = []
   client.on('recovered', (name) => recovered.push(name))
