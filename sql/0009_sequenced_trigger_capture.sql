@@ -98,6 +98,16 @@ BEGIN
             -- Events written after the first allocation (a later deferred trigger, or
             -- SET CONSTRAINTS ALL IMMEDIATE): the ticket moves to after them.
             UPDATE rohrpost.tickets SET ticket = nextval('rohrpost.commit_ticket') WHERE xid = NEW.xid;
+            IF NOT FOUND THEN
+                -- The first allocation ran before this file was applied: the transaction has
+                -- its block in `commits` and holds commit_lock (which the sequencer takes
+                -- too), so its block grows as it did before.
+                UPDATE rohrpost.commits c SET event_count = setting::integer WHERE c.xid = NEW.xid;
+                PERFORM setval('rohrpost.position_counter',
+                               (SELECT c.position FROM rohrpost.commits c WHERE c.xid = NEW.xid) + setting::integer - 1);
+                PERFORM pg_notify('rohrpost', (SELECT c.position::text || ':' || c.event_count::text
+                                               FROM rohrpost.commits c WHERE c.xid = NEW.xid));
+            END IF;
         END IF;
         PERFORM set_config('rohrpost.seq', (-setting::integer)::text, true);
         RETURN NULL;

@@ -41,8 +41,10 @@ final class RelayMetrics: Sendable {
         self.factory = factory
     }
 
-    /// Records logical capture's gauges: whether this replica holds the slot, and its lag.
+    /// Records whether this replica holds the sequencer role (both modes) and logical
+    /// capture's gauges: whether it holds the slot (the role, in that mode), and its lag.
     func sample(_ capture: CaptureStatus.Reading) {
+        Gauge(label: "rohrpost_sequencer_holding", factory: factory).record(capture.holding ? 1 : 0)
         guard capture.mode == "logical" else { return }
         Gauge(label: "rohrpost_capture_holding_slot", factory: factory).record(capture.holding ? 1 : 0)
         Gauge(label: "rohrpost_capture_lag_bytes", factory: factory).record(capture.lagBytes)
