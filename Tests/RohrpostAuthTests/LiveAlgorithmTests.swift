@@ -10,7 +10,7 @@ import Testing
 /// and the attacks on it (tampering, `alg: none`, HS/RS confusion) get `ACCESS_DENIED`.
 @Suite struct LiveAlgorithmTests {
     static let denied = #"{"id":1,"type":"subscribe","error":"ACCESS_DENIED"}"#
-    static let allowed = #"{"id":1,"type":"subscribe","data":{"group":"collection-5"}}"#
+    static let allowed = #"{"id":1,"type":"subscribe","data":{"group":"collection-5","position":0}}"#
 
     /// The reply to a subscribe to `collection-5` with `token`, from a relay with `keys`.
     static func subscribeReply(token: String, keys: KeySources) async throws -> String {

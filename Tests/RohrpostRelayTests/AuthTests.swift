@@ -16,7 +16,7 @@ import Testing
             let client = try await live.connect()
             let token = try await issue(groups: ["collection-*"])
             #expect(try await client.request(subscribe(3, token: token, #"{"type": "collection", "id": 5}"#))
-                == #"{"id":3,"type":"subscribe","data":{"group":"collection-5"}}"#)
+                == #"{"id":3,"type":"subscribe","data":{"group":"collection-5","position":0}}"#)
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (5, 'for the token holder')")
             let event = try await client.receiveEvent()
             #expect(event.group == "collection-5" && event.kind == "create")
@@ -65,7 +65,7 @@ import Testing
             let issued = ContinuousClock.now
             let token = try await issue(groups: ["todo-*"], expiresIn: 2)
             #expect(try await client.request(subscribe(1, token: token, #"{"type": "todo", "id": 1}"#))
-                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1"}}"#)
+                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1","position":0}}"#)
             #expect(try await client.receive(timeout: .seconds(15)) == .close(code: 4401, reason: "token expired"))
             // exp has whole seconds, so the token lives between 1 and 2 s.
             #expect(ContinuousClock.now - issued > .milliseconds(900), "not closed before the token expired")
@@ -118,7 +118,7 @@ import Testing
             let client = try await live.connect()
             let token = try await issue(groups: nil, extra: ["todo-1", "boom"])
             #expect(try await client.request(subscribe(1, token: token, #"{"type": "todo", "id": 1}"#))
-                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1"}}"#)
+                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1","position":0}}"#)
             #expect(try await client.request(subscribe(2, token: token, #"{"type": "todo", "id": 2}"#))
                 == #"{"id":2,"type":"subscribe","error":"ACCESS_DENIED"}"#)
             #expect(try await client.request(subscribe(3, token: token, #"{"type": "boom"}"#))
@@ -146,10 +146,10 @@ import Testing
             let client = try await live.connect()
             let token = try await issue(groups: nil, extra: ["todo-1", "todo-2", "todo-3"])
             #expect(try await client.request(subscribe(1, token: token, #"{"type": "todo", "id": 1}"#))
-                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1"}}"#)
+                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1","position":0}}"#)
             #expect(try await cluster.terminateBackends(applicationName: "rohrpost-relay auth") == 1)
             #expect(try await client.request(subscribe(2, token: token, #"{"type": "todo", "id": 2}"#))
-                == #"{"id":2,"type":"subscribe","data":{"group":"todo-2"}}"#, "a dead pooled connection is no denial")
+                == #"{"id":2,"type":"subscribe","data":{"group":"todo-2","position":0}}"#, "a dead pooled connection is no denial")
             try await cluster.stop()
             try await client.send(text: subscribe(3, token: token, #"{"type": "todo", "id": 3}"#))
             #expect(try await client.request(#"{"id": 4, "type": "ping"}"#) == #"{"id":4,"type":"pong"}"#)
@@ -159,7 +159,7 @@ import Testing
                 Issue.record("no subscribe reply")
                 return
             }
-            #expect(reply == #"{"id":3,"type":"subscribe","data":{"group":"todo-3"}}"#, "allowed once the function answers")
+            #expect(reply == #"{"id":3,"type":"subscribe","data":{"group":"todo-3","position":0}}"#, "allowed once the function answers")
         }
     }
 
@@ -179,7 +179,7 @@ import Testing
             // The claim allows todo-*, the function allows todo-1 and todo-2 only.
             let token = try await issue(groups: ["todo-1", "todo-3"], extra: ["todo-1", "todo-2"])
             #expect(try await client.request(subscribe(1, token: token, #"{"type": "todo", "id": 1}"#))
-                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1"}}"#)
+                == #"{"id":1,"type":"subscribe","data":{"group":"todo-1","position":0}}"#)
             #expect(try await client.request(subscribe(2, token: token, #"{"type": "todo", "id": 2}"#))
                 == #"{"id":2,"type":"subscribe","error":"ACCESS_DENIED"}"#, "the claim does not allow it")
             #expect(try await client.request(subscribe(3, token: token, #"{"type": "todo", "id": 3}"#))

@@ -45,7 +45,7 @@ import Testing
         for _ in 0..<30 {
             let subscriber = Subscriber(client: try await WebSocketTestClient.connect(port: nginx.port))
             let reply = try await subscriber.client.request(#"{"id": 1, "type": "subscribe", "data": {"type": "items"}}"#)
-            #expect(reply == #"{"id":1,"type":"subscribe","data":{"group":"items"}}"#)
+            #expect(reply == #"{"id":1,"type":"subscribe","data":{"group":"items","position":0}}"#)
             subscribers.append(subscriber)
         }
         let insert = "INSERT INTO public.item (title) VALUES ($1)"

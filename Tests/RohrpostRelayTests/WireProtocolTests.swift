@@ -20,7 +20,7 @@ import Testing
         try await LiveRelay.with { live in
             let client = try await live.connect()
             #expect(try await client.request(#"{"id": 3, "type": "subscribe", "auth_jwt": "", "data": {"type": "collection", "id": 5}}"#)
-                == #"{"id":3,"type":"subscribe","data":{"group":"collection-5"}}"#)
+                == #"{"id":3,"type":"subscribe","data":{"group":"collection-5","position":0}}"#)
             #expect(try await client.request(#"{"id": 4, "type": "unsubscribe", "data": {"type": "collection", "id": 5}}"#)
                 == #"{"id":4,"type":"unsubscribe","data":{"group":"collection-5"}}"#)
             #expect(try await client.request(#"{"id": 5, "type": "unsubscribe", "data": {"type": "never"}}"#)
