@@ -75,7 +75,7 @@ def test_token_signed_with_a_private_key_is_accepted_by_a_relay_with_its_public_
                          ["--jwt-public-key-file", str(public_key_file)]).start()
     try:
         with RelayClient(relay.url) as client:
-            assert client.subscribe(token_for(alice, ["item-*"]), "item", 1)["data"] == {"group": "item-1"}
+            assert client.subscribe(token_for(alice, ["item-*"]), "item", 1)["data"]["group"] == "item-1"
     finally:
         relay.stop()
 

@@ -31,3 +31,10 @@ export function record (emitter, names) {
   }
   return seen
 }
+
+/** A subscribe reply's data without `position` (a number the relay adds), checked to be one. */
+export function withoutPosition (data) {
+  const { position, ...rest } = data
+  if (typeof position !== 'number') throw new Error(`the subscribe reply names no position: ${JSON.stringify(data)}`)
+  return rest
+}
