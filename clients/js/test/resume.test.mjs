@@ -110,7 +110,10 @@ test('a resume beyond what the relay sends gives not-recovered, then live events
 
   await psql(database, "INSERT INTO item (title) VALUES ('live')")
   await waitUntil(() => seen['all-items'].some(([, data]) => data.object.title === 'live'), { what: 'the live event', state: () => seen })
-  assert.equal(seen['all-items'].filter(([, data]) => data.object.title === 'missed').length, 0)
+  // The restarted relay is also the sequencer: the missed rows are numbered just after it
+  // starts, so some may come live after the not-recovered reply; none twice.
+  const ids = seen['all-items'].map(([, , id]) => id)
+  assert.equal(new Set(ids).size, ids.length, `an event came twice: ${ids}`)
 
   // Each delay while the relay was away stayed within its attempt's doubling bound.
   assert.ok(seen.reconnecting.length >= 1)
