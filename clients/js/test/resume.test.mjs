@@ -7,31 +7,12 @@ import { prepareItems } from '../test-support/items.mjs'
 import { PostgresCluster, psql } from '../test-support/postgres.mjs'
 import { RelayProcess, sleep } from '../test-support/relay.mjs'
 import { record, waitUntil } from '../test-support/wait.mjs'
+import { FAST_BACKOFF, journalEvents, received } from '../test-support/journal.mjs'
 import { Writer } from '../test-support/writer.mjs'
-
-/** Short delays, so a test does not wait seconds for a reconnect. */
-const FAST_BACKOFF = { initialDelay: 50, maxDelay: 400 }
 
 let cluster
 before(async () => { cluster = await PostgresCluster.start() })
 after(async () => { await cluster?.stop() })
-
-/** `[id, kind, row id]` of each event of `group` as the journal has it, in order. */
-async function journalEvents (database, group) {
-  const text = await psql(database, `SELECT position, kind, object->>'id' FROM rohrpost.read_group_events('${group}', 0, 100000)`)
-  return text.split('\n').filter(Boolean).map((line) => {
-    const [position, kind, id] = line.split('|')
-    return [Number(position), kind, Number(id)]
-  })
-}
-
-/** `[id, kind, row id]` of each event a group listener was given as `(err, data, id)`. */
-function received (emissions) {
-  return emissions.map(([error, data, id]) => {
-    assert.equal(error, null)
-    return [id, data.type, data.object.id]
-  })
-}
 
 test('a relay killed and restarted while rows change: every event once, in order, and recovered', async (t) => {
   const database = await cluster.createDatabase()
