@@ -154,6 +154,12 @@ BEGIN
             RETURN;
         END IF;
 
+        -- The numbering is visible only once its commit is flushed, and flushing it flushes
+        -- the commits of every transaction it numbers (they come before it in the WAL): so
+        -- a crash never undoes a position a reader saw, nor a transaction that has one,
+        -- whatever synchronous_commit the writers or the database use. (Not waiting for
+        -- standbys: a lagging one must not stop every event.)
+        PERFORM set_config('synchronous_commit', 'local', true);
         PERFORM FROM rohrpost.commit_lock FOR UPDATE;
         -- Read again under the lock: another session may have numbered meanwhile.
         SELECT s.snapshot, s.target, s.after_ticket INTO state FROM rohrpost.sequencer s;
