@@ -42,7 +42,7 @@ import Testing
                 }
             }
         }
-        func rows() throws -> Int { Int(try database.query("SELECT count(*) FROM todo").first?.first ?? "0" ?? "0") ?? 0 }
+        func rows() throws -> Int { (try database.query("SELECT count(*) FROM todo").first?.first ?? nil).flatMap { Int($0) } ?? 0 }
         // Writers allocate under the old commit_lock for a while, then the migration runs among them.
         try await Task.sleep(for: .milliseconds(300))
         let beforeMigration = try rows()
