@@ -80,6 +80,27 @@ import Testing
         standby.kill()
     }
 
+    /// Operators find the replica that numbers on `/metrics`: `rohrpost_capture_holding_slot`
+    /// is 1 on the holder of the sequencer role and 0 on a standby, in either mode.
+    @Test(.timeLimit(.minutes(1)), arguments: CaptureSwitch.Mode.allCases)
+    func theRelayHoldingTheSequencerRoleSaysSoOnMetrics(capture: CaptureSwitch.Mode) async throws {
+        let database = try await (capture == .logical ? PostgresCluster.sharedLogical() : PostgresCluster.shared()).makeDatabase()
+        try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
+        try await CaptureSwitch(connectionString: database.connectionString).switchTo(capture, logger: testLogger)
+        defer { if capture == .logical { try? LiveRelay.dropSlot(of: database) } }
+        let sequencer = try await RelayProcess(databaseURL: database.connectionString, port: try LoopbackPort.free())
+        _ = try await Self.waitForSequencer(database)
+        let standby = try await RelayProcess(databaseURL: database.connectionString, port: try LoopbackPort.free())
+        func holding(_ relay: RelayProcess) async throws -> Double? {
+            PrometheusText.value(of: "rohrpost_capture_holding_slot", in: try await PlainHTTP.get("/metrics", port: relay.port).body)
+        }
+        // The holder may need a moment to read the mode and record the gauge.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while try await holding(sequencer) != 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await holding(sequencer) == 1, "the holder of the sequencer role says so")
+        #expect(try await holding(standby) == 0, "the standby says it does not hold the role")
+    }
+
     @Test(.timeLimit(.minutes(1)), arguments: CaptureSwitch.Mode.allCases)
     func theSequencersConnectionTerminatedMidBurstLosesNothing(capture: CaptureSwitch.Mode) async throws {
         try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
