@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelayTestSupport
+import RohrpostPostgres
 import RohrpostRelay
 import Testing
 
@@ -36,7 +37,13 @@ final class LiveRelay: Sendable {
             }
         let database = if let existing { existing } else { try await cluster.makeDatabase() }
         try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
-        if !sql.isEmpty { try await database.executeOffPool(sql) }
+        if !sql.isEmpty {
+            try await database.executeOffPool(sql)
+            // What the set-up wrote is history, numbered before the relay's listener starts
+            // (as trigger capture did at commit before sql/0009): else the relay's sequencer
+            // numbers it after, and clients that subscribed meanwhile get it as live events.
+            try await onDedicatedThread { try database.sequence() }
+        }
         if capture == .logical {
             try await CaptureSwitch(connectionString: database.connectionString).switchTo(.logical, logger: testLogger)
         }
