@@ -8,7 +8,7 @@ import Testing
 /// commit order, a transaction begun after another's commit was acknowledged after it, a
 /// transaction's events (row changes and sends) together and in statement order. Only
 /// transactions that overlap may come in either order.
-@Suite struct CommitOrderTests {
+@Suite(.serialized) struct CommitOrderTests {
     @Test(.timeLimit(.minutes(1)), arguments: CaptureSwitch.Mode.allCases)
     func updatesOfOneRowByConcurrentWritersArriveInCommitOrder(capture: CaptureSwitch.Mode) async throws {
         let setUp = """

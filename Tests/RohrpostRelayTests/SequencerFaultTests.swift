@@ -8,7 +8,7 @@ import Testing
 /// The sequencer role under faults, with several writers running: whoever numbers dies, is
 /// cut off, or loses its database mid-burst; a client still gets every committed row once,
 /// with strictly increasing ids, each writer's rows in the order it wrote them.
-@Suite struct SequencerFaultTests {
+@Suite(.serialized) struct SequencerFaultTests {
     static let writers = 4
 
     /// The backend holding the sequencer role (its advisory lock) in `database`, if any.

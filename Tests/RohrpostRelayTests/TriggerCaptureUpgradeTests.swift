@@ -9,7 +9,7 @@ import Testing
 /// A database in the old trigger capture (sql/0001 to 0008: positions at commit under
 /// `rohrpost.commit_lock`) moves to the sequenced one (sql/0009) while writers run: every
 /// event written before, during and after the migration reaches a relay's client once.
-@Suite struct TriggerCaptureUpgradeTests {
+@Suite(.serialized) struct TriggerCaptureUpgradeTests {
     /// Applies the migrations numbered `versions`, from the package's sql/ files.
     static func migrate(_ connectionString: String, _ versions: ClosedRange<Int>) throws {
         let connection = try PostgresConnection(connectionString: connectionString, applicationName: "test migrate")
