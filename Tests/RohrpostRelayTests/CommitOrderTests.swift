@@ -32,6 +32,40 @@ import Testing
         }
     }
 
+    /// Trigger capture's numbering in small batches (a capped batch finishes its snapshot's
+    /// set in ticket order on the next call), while other sessions call
+    /// `rohrpost.sequence_commits` too, as a second sequencer would for a moment around a
+    /// takeover: one row's changes still arrive in commit order, each once.
+    @Test(.timeLimit(.minutes(1)))
+    func updatesOfOneRowStayInCommitOrderWhenSeveralSessionsNumberInSmallBatches() async throws {
+        let setUp = """
+            CREATE TABLE counter (id integer PRIMARY KEY, n integer NOT NULL);
+            INSERT INTO counter VALUES (1, 0);
+            SELECT rohrpost.watch('counter', groups => ARRAY['counter-{id}']);
+            """
+        let (writers, updates) = (6, 100)
+        try await LiveRelay.with(configure: { $0.capture.maximumBatch = 3 }, setUp: setUp) { live in
+            let client = try await live.subscriber(#"{"type": "counter", "id": 1}"#)
+            let done = StopSignal()
+            let rivals = Task {
+                try await ConcurrentSessions.run(2, on: live.database) { _, connection in
+                    while !done.isSet { _ = try connection.query("SELECT * FROM rohrpost.sequence_commits(2)") }
+                }
+            }
+            try await ConcurrentSessions.run(writers, on: live.database) { _, connection in
+                for _ in 0..<updates { try connection.execute("UPDATE counter SET n = n + 1 WHERE id = 1") }
+            }
+            try await live.waitUntilNumbered()
+            done.set()
+            try await rivals.value
+            let events = try await client.receiveEvents(writers * updates, timeout: .seconds(20))
+            let values = events.map { $0.object["n"] as? Int ?? -1 }
+            #expect(values == Array(1...(writers * updates)), "n should be 1, 2, 3, ...: \(values.prefix(40))")
+            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            try await client.expectNothing(for: .milliseconds(200))
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)), arguments: CaptureSwitch.Mode.allCases)
     func aChildInsertedAfterItsParentsCommitWasAcknowledgedArrivesAfterIt(capture: CaptureSwitch.Mode) async throws {
         let setUp = """

@@ -140,34 +140,35 @@ import Testing
         }
     }
 
-    /// With `synchronous_commit = off` (as the test clusters run, and as README suggests for
-    /// writers) a crash loses the last commits, numbering included. What a client saw must
-    /// still be what the journal says afterwards, as logical capture promises
-    /// (LogicalCaptureFaultTests.aPostgresCrashRenumbersWithTheSameIds): the rows that
-    /// survived, once each, under the ids the client got.
-    @Test(.timeLimit(.minutes(1)), arguments: CaptureSwitch.Mode.allCases)
-    func aPostgresCrashWithAsynchronousCommitKeepsTheIdsClientsSaw(capture: CaptureSwitch.Mode) async throws {
-        let cluster = try await PostgresCluster.start(settings: capture == .logical ? PostgresCluster.logicalSettings : [:])
+    /// With `synchronous_commit = off` (the test clusters' setting; some servers run so) a
+    /// crash loses the last acknowledged commits, the sequencer's numbering with them, even
+    /// after a client received their events. The ids those events had must not be handed
+    /// out again: the relay and its clients are past them, so an event that gets one is
+    /// never delivered. (Logical capture cannot do this: its stream holds only flushed WAL,
+    /// see LogicalCaptureFaultTests.aPostgresCrashRenumbersWithTheSameIds.) The WAL writer
+    /// is slowed so the crash reliably loses the last transaction; at the default 200 ms the
+    /// same loss showed in about one of eight runs of a burst of four writers.
+    @Test(.timeLimit(.minutes(1)))
+    func aCrashThatLosesAnEventAClientSawDoesNotHandItsIdToALaterEvent() async throws {
+        let cluster = try await PostgresCluster.start(settings: ["wal_writer_delay": "10s", "wal_writer_flush_after": "1GB"])
         defer { cluster.destroy() }
-        try await LiveRelay.with(cluster: cluster, capture: capture, setUp: todoTable) { live in
+        try await LiveRelay.with(cluster: cluster, capture: .trigger, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 1}"#)
-            let writing = Task { try await ConcurrentSessions.insertThroughOutages(rows: 1_500, writers: Self.writers, into: live.database) }
-            var received = try await client.receiveEvents(300, timeout: .seconds(20))
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'kept')")
+            let kept = try await client.receiveEvent()
+            try live.database.execute("CHECKPOINT")
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'lost in the crash')")
+            let lost = try await client.receiveEvent()
+            #expect(lost.id > kept.id)
             try await cluster.stop(immediately: true)
             try await cluster.start()
-            try await writing.value
-            try await live.waitUntilNumbered(timeout: .seconds(20))
-            while let event = try? await client.receiveEvent(timeout: .seconds(2)) { received.append(event) }
-            let ids = received.map { $0.object["id"] as? Int ?? -1 }
-            let rows = Set(try live.database.query("SELECT id FROM todo").compactMap { $0.first?.flatMap { Int($0) } })
-            let missing = rows.subtracting(ids).sorted()
-            #expect(missing.isEmpty, "\(missing.count) of \(rows.count) surviving rows never arrived: \(missing.prefix(20))")
-            #expect(ids.count == Set(ids).count, "every row once")
-            #expect(zip(received, received.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
-            let journal = try live.database.query("SELECT (object->>'id')::int::text, position::text FROM rohrpost.read_events(0, 5000)")
-            let byRow = Dictionary(journal.map { (Int($0[0] ?? "") ?? -1, Int64($0[1] ?? "") ?? -1) }, uniquingKeysWith: { first, _ in first })
-            let renumbered = received.filter { event in byRow[event.object["id"] as? Int ?? -1].map { $0 != event.id } ?? false }
-            #expect(renumbered.isEmpty, "rows the journal now holds under other ids than the client got: \(renumbered.prefix(5).map { "row \($0.object["id"] ?? "?") got id \($0.id), journal says \(byRow[$0.object["id"] as? Int ?? -1] ?? -1)" })")
+            let survived = try live.database.query("SELECT title FROM todo ORDER BY id").map { $0.first ?? nil }
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after the crash')")
+            let after = try? await client.receiveEvent(timeout: .seconds(10))
+            let journal = try live.database.query("SELECT position::text, object->>'title' FROM rohrpost.read_events(0, 100)")
+            #expect(after?.object["title"] as? String == "after the crash",
+                    "the event written after the crash never arrived; the client saw \(kept.id) kept, \(lost.id) lost in the crash; rows after the crash: \(survived); the journal now: \(journal)")
+            #expect((after?.id ?? .max) > lost.id, "a later event got an id the client saw before")
         }
     }
 
