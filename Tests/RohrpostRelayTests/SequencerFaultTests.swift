@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import RelayTestSupport
 import RohrpostPostgres
-import RohrpostRelay
+@testable import RohrpostRelay
 import Testing
 
 /// The sequencer role under faults, with several writers running: whoever numbers dies, is
@@ -17,7 +17,7 @@ import Testing
             SELECT l.pid::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'rohrpost-relay sequencer'
               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND ((l.classid::bigint << 32) | l.objid::bigint) = 7248310561000002
+              AND ((l.classid::bigint << 32) | l.objid::bigint) = \(Sequencer.roleLock)
             """).first?.first ?? nil
     }
 
