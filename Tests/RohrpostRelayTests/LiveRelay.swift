@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelayTestSupport
+import RohrpostPostgres
 import RohrpostRelay
 import Testing
 
@@ -19,10 +20,12 @@ final class LiveRelay: Sendable {
         self.task = task
     }
 
-    /// Runs `body` with a started relay, and stops the relay afterwards whatever happens.
+    /// Runs `body` with a started relay, and stops the relay afterwards whatever happens;
+    /// on `database` when given (a test that prepared one itself), else on a fresh one.
     @discardableResult
     static func with<T>(
         cluster: PostgresCluster? = nil,
+        database existing: TestDatabase? = nil,
         capture: CaptureSwitch.Mode = .trigger,
         configure: (inout RelayConfiguration) -> Void = { _ in },
         setUp sql: String = "",
@@ -32,9 +35,15 @@ final class LiveRelay: Sendable {
             if let cluster { cluster } else if capture == .logical { try await PostgresCluster.sharedLogical() } else {
                 try await PostgresCluster.shared()
             }
-        let database = try await cluster.makeDatabase()
+        let database = if let existing { existing } else { try await cluster.makeDatabase() }
         try await Database(connectionString: database.connectionString).migrate(logger: Logger(label: "test"))
-        if !sql.isEmpty { try await database.executeOffPool(sql) }
+        if !sql.isEmpty {
+            try await database.executeOffPool(sql)
+            // What the set-up wrote is history, numbered before the relay's listener starts
+            // (as trigger capture did at commit before sql/0009): else the relay's sequencer
+            // numbers it after, and clients that subscribed meanwhile get it as live events.
+            try await onDedicatedThread { try database.sequence() }
+        }
         if capture == .logical {
             try await CaptureSwitch(connectionString: database.connectionString).switchTo(.logical, logger: testLogger)
         }

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import RelayTestSupport
+import RohrpostPostgres
+import RohrpostRelay
+import Synchronization
+import Testing
+
+/// A database in the old trigger capture (sql/0001 to 0008: positions at commit under
+/// `rohrpost.commit_lock`) moves to the sequenced one (sql/0009) while writers run: every
+/// event written before, during and after the migration reaches a relay's client once.
+@Suite(.serialized) struct TriggerCaptureUpgradeTests {
+    /// Applies the migrations numbered `versions`, from the package's sql/ files.
+    static func migrate(_ connectionString: String, _ versions: ClosedRange<Int>) throws {
+        let connection = try PostgresConnection(connectionString: connectionString, applicationName: "test migrate")
+        let migrations = Migration.all.filter { $0.version.map(versions.contains) ?? false }
+        #expect(migrations.count == versions.count, "sql/ has every migration of \(versions)")
+        try Migrator(migrations: migrations, logger: Logger(label: "test")).apply(on: connection)
+    }
+
+    /// A database of the shared cluster in the old trigger capture, with the todo table.
+    static func oldDatabase() async throws -> TestDatabase {
+        let database = try await PostgresCluster.shared().makeDatabase()
+        try migrate(database.connectionString, 1...8)
+        try database.execute(todoTable)
+        #expect(try database.query("SELECT to_regclass('rohrpost.tickets') IS NULL").first?.first == "t")
+        return database
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func migratingWhileWritersRunDeliversEveryEventWrittenBeforeDuringAndAfterOnce() async throws {
+        let database = try await Self.oldDatabase()
+        let writers = 4
+        let stop = StopSignal()
+        let connectionString = database.connectionString
+        let writing = Task {
+            try await ConcurrentSessions.run(writers, on: database) { writer, connection in
+                var n = writer + 1
+                while !stop.isSet {
+                    try connection.execute("INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w')")
+                    n += writers
+                }
+            }
+        }
+        func rows() throws -> Int { (try database.query("SELECT count(*) FROM todo").first?.first ?? nil).flatMap { Int($0) } ?? 0 }
+        // Writers allocate under the old commit_lock for a while, then the migration runs among them.
+        try await Task.sleep(for: .milliseconds(300))
+        let beforeMigration = try rows()
+        try await onDedicatedThread { try Self.migrate(connectionString, 9...9) }
+        let afterMigration = try rows()
+        try await Task.sleep(for: .milliseconds(300))
+        try await LiveRelay.with(database: database, configure: { $0.journal.maximumResumeEvents = 100_000 }) { live in
+            let client = try await live.connect()
+            let reply = try await client.request(#"{"id": 1, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 0}}"#)
+            #expect(reply.contains(#""recovered":true"#), "\(reply)")
+            let relayStarted = try rows()
+            try await Task.sleep(for: .milliseconds(300))
+            stop.set()
+            try await writing.value
+            let total = try rows()
+            #expect(beforeMigration > 0 && total > relayStarted, "rows before the migration: \(beforeMigration), after it: \(afterMigration), at the relay's start: \(relayStarted), in all: \(total)")
+            try await live.waitUntilNumbered(timeout: .seconds(20))
+            var events: [ReceivedEvent] = []
+            while events.count < total {
+                guard let event = try? await client.receiveEvent(timeout: .seconds(5)) else { break }
+                events.append(event)
+            }
+            let ids = events.map { $0.object["id"] as? Int ?? -1 }
+            let written = try live.database.query("SELECT id FROM todo").compactMap { $0.first?.flatMap { Int($0) } }
+            let missing = Set(written).subtracting(ids).sorted()
+            #expect(missing.isEmpty, "\(missing.count) of \(total) rows never arrived: \(missing.prefix(20))")
+            #expect(ids.count == Set(ids).count, "every row once")
+            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(ConcurrentSessions.eachWritersRowsInOrder(ids, writers: writers), "each writer's rows in the order it wrote them")
+            try await client.expectNothing(for: .milliseconds(300))
+        }
+    }
+
+    /// A transaction that took its positions under the old capture (SET CONSTRAINTS ALL
+    /// IMMEDIATE, as a later deferred trigger would) and writes again after the migration
+    /// committed: its later events extend its block, as the old capture promised.
+    @Test(.timeLimit(.minutes(1)))
+    func aTransactionThatTookPositionsBeforeTheMigrationAndWritesAgainAfterItLosesNothing() async throws {
+        let database = try await Self.oldDatabase()
+        let straddling = try PostgresConnection(connectionString: database.connectionString, applicationName: "straddling writer")
+        try straddling.execute("BEGIN; SET CONSTRAINTS ALL IMMEDIATE; INSERT INTO todo (collection_id, title) VALUES (1, 'before the migration')")
+        let connectionString = database.connectionString
+        try await onDedicatedThread { try Self.migrate(connectionString, 9...9) }
+        try straddling.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after the migration'); COMMIT")
+        try database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'next transaction')")
+        try await LiveRelay.with(database: database) { live in
+            let client = try await live.connect()
+            _ = try await client.request(#"{"id": 1, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 0}}"#)
+            var titles: [String] = []
+            while titles.count < 3, let event = try? await client.receiveEvent(timeout: .seconds(3)) {
+                titles.append(event.object["title"] as? String ?? "?")
+            }
+            #expect(titles == ["before the migration", "after the migration", "next transaction"])
+            let journal = try live.database.query(
+                "SELECT j.seq::text, c.event_count::text FROM rohrpost.journal j LEFT JOIN rohrpost.commits c USING (xid) WHERE j.object->>'title' = 'after the migration'")
+            #expect(journal.first?[0] == "2" && journal.first?[1] == "2", "the straddling transaction's second event is inside its block (journal seq, commits.event_count): \(journal)")
+        }
+    }
+}
+
+/// A flag the test raises to stop writers that run until told.
+final class StopSignal: Sendable {
+    private let flag = Atomic<Bool>(false)
+    /// Whether the test said stop.
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+    /// Tells the writers to stop.
+    func set() { flag.store(true, ordering: .releasing) }
+}
