@@ -80,7 +80,7 @@ import Testing
         standby.kill()
     }
 
-    /// Operators find the replica that numbers on `/metrics`: `rohrpost_capture_holding_slot`
+    /// Operators find the replica that numbers on `/metrics`: `rohrpost_sequencer_holding`
     /// is 1 on the holder of the sequencer role and 0 on a standby, in either mode.
     @Test(.timeLimit(.minutes(1)), arguments: CaptureSwitch.Mode.allCases)
     func theRelayHoldingTheSequencerRoleSaysSoOnMetrics(capture: CaptureSwitch.Mode) async throws {
@@ -92,7 +92,7 @@ import Testing
         _ = try await Self.waitForSequencer(database)
         let standby = try await RelayProcess(databaseURL: database.connectionString, port: try LoopbackPort.free())
         func holding(_ relay: RelayProcess) async throws -> Double? {
-            PrometheusText.value(of: "rohrpost_capture_holding_slot", in: try await PlainHTTP.get("/metrics", port: relay.port).body)
+            PrometheusText.value(of: "rohrpost_sequencer_holding", in: try await PlainHTTP.get("/metrics", port: relay.port).body)
         }
         // The holder may need a moment to read the mode and record the gauge.
         let deadline = ContinuousClock.now + .seconds(5)
