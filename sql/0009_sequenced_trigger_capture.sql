@@ -140,10 +140,15 @@ BEGIN
         -- A look without any lock first: nearly every call of an idle or caught-up
         -- sequencer ends here.
         SELECT s.snapshot, s.target INTO state FROM rohrpost.sequencer s;
+        -- (Two lookups rather than one with OR: each is a range or a probe on tickets' key,
+        -- so dead tickets before the last batch are never read.)
         IF state.target IS NULL AND NOT EXISTS (
             SELECT FROM rohrpost.tickets k
-            WHERE (k.xid >= pg_snapshot_xmax(state.snapshot)
-                   OR k.xid IN (SELECT pg_snapshot_xip(state.snapshot)))
+            WHERE k.xid >= pg_snapshot_xmax(state.snapshot)
+              AND pg_visible_in_snapshot(k.xid, pg_current_snapshot())
+        ) AND NOT EXISTS (
+            SELECT FROM rohrpost.tickets k
+            WHERE k.xid = ANY (ARRAY(SELECT pg_snapshot_xip(state.snapshot)))
               AND pg_visible_in_snapshot(k.xid, pg_current_snapshot())
         ) THEN
             -- Writing transactions this snapshot sees running that the last batch did not
@@ -171,12 +176,17 @@ BEGIN
         -- last journal seq), consecutive blocks of positions from `next`, its tickets gone.
         -- A transaction numbered already (by logical capture, around a switch) only loses
         -- its ticket.
-        WITH batch AS (
+        WITH unseen AS (
             SELECT k.xid, k.ticket, k.taken_at FROM rohrpost.tickets k
-            WHERE (k.xid >= pg_snapshot_xmax(seen) OR k.xid IN (SELECT pg_snapshot_xip(seen)))
-              AND pg_visible_in_snapshot(k.xid, upto)
-              AND k.ticket > coalesce(state.after_ticket, 0)
-            ORDER BY k.ticket
+            WHERE k.xid >= pg_snapshot_xmax(seen)
+            UNION ALL
+            SELECT k.xid, k.ticket, k.taken_at FROM rohrpost.tickets k
+            WHERE k.xid = ANY (ARRAY(SELECT pg_snapshot_xip(seen))) AND k.xid < pg_snapshot_xmax(seen)
+        ), batch AS (
+            SELECT u.xid, u.ticket, u.taken_at FROM unseen u
+            WHERE pg_visible_in_snapshot(u.xid, upto)
+              AND u.ticket > coalesce(state.after_ticket, 0)
+            ORDER BY u.ticket
             LIMIT max_transactions
         ), counted AS (
             SELECT b.xid, b.ticket, b.taken_at,

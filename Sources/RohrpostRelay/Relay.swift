@@ -104,9 +104,6 @@ public final class Relay: Service, Sendable {
     /// Whether the LISTEN connection is up and caught up with the journal.
     public var isListening: Bool { listener.status == .listening }
 
-    /// The position of the last event this relay handed to its clients' event loops.
-    public var deliveredPosition: Int64 { listener.position }
-
     /// Open client connections and groups with members, summed over event loops (a group
     /// with members on two loops counts twice).
     public func counts() async -> (connections: Int, groups: Int) {

@@ -62,9 +62,6 @@ final class LiveRelay: Sendable {
             let address = try await relay.waitUntilServing()
             live = LiveRelay(database: database, relay: relay, port: address.port ?? 0, task: task)
             try await live.waitUntilListening()
-            // What the set-up wrote is numbered after commit: let it pass before the test's
-            // clients subscribe, so they see only what the test writes.
-            try await live.waitUntilDelivered()
         } catch {
             task.cancel()
             throw error
@@ -88,18 +85,6 @@ final class LiveRelay: Sendable {
         ).count > 0 {
             guard ContinuousClock.now < deadline else { throw LiveRelayError("journal rows still without positions after \(timeout)") }
             try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    /// Waits until every committed journal row is numbered and this relay has handed the
-    /// newest position on.
-    func waitUntilDelivered(timeout: Duration = .seconds(10)) async throws {
-        try await waitUntilNumbered(timeout: timeout)
-        let last = try database.query("SELECT rohrpost.last_position()").first?.first.flatMap { $0 }.flatMap { Int64($0) } ?? 0
-        let deadline = ContinuousClock.now + timeout
-        while relay.deliveredPosition < last {
-            guard ContinuousClock.now < deadline else { throw LiveRelayError("the relay did not deliver up to \(last) within \(timeout)") }
-            try await Task.sleep(for: .milliseconds(10))
         }
     }
 
