@@ -13,7 +13,7 @@
 // A closed connection or a refused subscribe prints why and exits 2 at once. With
 // PROGRESS_FILE set it writes the number of events received so far to that file every 10 ms
 // (for scripts/capture-cpu, which stops its clock when the client has them all).
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 
 const [url, type, first, last, idsFile] = process.argv.slice(2);
 if (!idsFile) {
@@ -29,7 +29,10 @@ let waitingReplies = Number(last) - Number(first) + 1;
 if (process.env.PROGRESS_FILE) {
     let written = -1;
     setInterval(() => {
-        if (ids.length !== written) writeFileSync(process.env.PROGRESS_FILE, String((written = ids.length)));
+        if (ids.length === written) return;
+        // Written aside and renamed, so a reader never sees a half-written (empty) file.
+        writeFileSync(process.env.PROGRESS_FILE + ".new", String((written = ids.length)));
+        renameSync(process.env.PROGRESS_FILE + ".new", process.env.PROGRESS_FILE);
     }, 10);
 }
 
