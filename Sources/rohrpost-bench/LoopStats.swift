@@ -43,6 +43,8 @@ final class LoopStats {
             tally.outOfOrder += client.outOfOrder
             tally.unexpected += client.unexpected
             if missing > 0 { tally.clientsWithLoss += 1 }
+            let distinct = client.received - client.duplicates - client.outOfOrder
+            tally.leastPerGroup[client.group] = min(tally.leastPerGroup[client.group] ?? distinct, distinct)
             if client.isClosed { tally.closed += 1 }
         }
         return tally
@@ -75,6 +77,12 @@ struct StepTally: Sendable, Codable {
     var latency = LoopStats.makeHistogram()
     var pong = LoopStats.makeHistogram()
     var lastReceiveMicros: Int64 = 0
+    /// For each group with a (reading) client: the fewest distinct events any of its clients
+    /// received, so their sum is what every subscribed client got (compared with the journal).
+    var leastPerGroup: [Int: Int] = [:]
+
+    /// Events that every reading client of their group received.
+    var receivedByEveryClient: Int { leastPerGroup.values.reduce(0, +) }
 
     /// Adds another loop's share.
     mutating func merge(_ other: StepTally) {
@@ -93,5 +101,6 @@ struct StepTally: Sendable, Codable {
         latency.add(other.latency)
         pong.add(other.pong)
         lastReceiveMicros = max(lastReceiveMicros, other.lastReceiveMicros)
+        leastPerGroup.merge(other.leastPerGroup, uniquingKeysWith: min)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import RohrpostServer
+import Synchronization
 
 /// `rohrpost-bench run`: one scenario, printed as a table and one JSON line per step.
 struct RunCommand: AsyncParsableCommand {
@@ -56,11 +57,29 @@ struct RunCommand: AsyncParsableCommand {
             clientsPerProcess: clientsPerProcess ?? max(1_000, limit - 1_000))
         print("# rohrpost-bench \(scenario.name): open-file limit \(limit), targets \(scenario.targets.map(\.rawValue).joined(separator: ","))")
         print(StepResult.tableHeader)
+        let failures = Failures()
         try await ScenarioRunner(scenario: scenario, setup: setup) { result in
             print(result.tableRow)
+            if let delivery = result.delivery {
+                let line = delivery.line("\(result.scenario) \(result.target) step \(result.step)")
+                print(line)
+                if !delivery.passed { failures.add(line) }
+            }
             print(result.jsonLine)
             fflush(nil)
         }.run()
+        let failed = failures.lines
+        if !failed.isEmpty {
+            for line in failed { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            throw ExitCode.failure
+        }
+    }
+
+    /// Failed delivery checks, collected from the steps as they are emitted.
+    private final class Failures: Sendable {
+        private let storage = Mutex<[String]>([])
+        func add(_ line: String) { storage.withLock { $0.append(line) } }
+        var lines: [String] { storage.withLock { $0 } }
     }
 
     private func resolvedScenario() throws -> Scenario {

@@ -86,6 +86,7 @@ struct ScenarioRunner: Sendable {
                     timeLimit: scenario.stepSeconds * 3 + 5)
                 let sampler: NotifyQueueSampler? =
                     if scenario.sampleNotifyQueue, case .relay(let relay) = feed { NotifyQueueSampler(databaseURL: relay.databaseURL) } else { nil }
+                let mark = try await journalMark(feed)
                 print("# \(target.rawValue) step \(step): writing \(rows) rows at \(rate) rows/s to \(scenario.clients) clients")
                 fflush(nil)
                 let writeStart = wallClockMicros()
@@ -107,6 +108,7 @@ struct ScenarioRunner: Sendable {
                     scenario: scenario, target: target, step: step, rate: rate, report: report, tally: tally,
                     writeStartMicros: writeStart, writeEndMicros: writeEnd)
                 result.notifyQueueMax = sampler?.stop()
+                result.delivery = try await deliveryCheck(feed, mark: mark, rows: report.rows, expected: expected, tally: tally)
                 if case .relay(let relay) = feed {
                     result.relayRSSKiB = relay.process?.residentKiB
                     if scenario.stalled > 0 { result.stalledPendingBytes = relay.slowClientCloses }
@@ -131,6 +133,7 @@ struct ScenarioRunner: Sendable {
             // The relay reads the inserts' events (no one is subscribed yet) before the clients come.
             try await Task.sleep(for: .seconds(5))
         }
+        let mark = try await journalMark(feed)
         let fleet = try await connectClients(port: feed.port, count: scenario.clients)
         do {
             let writeStart = wallClockMicros()
@@ -152,12 +155,33 @@ struct ScenarioRunner: Sendable {
                 scenario: scenario, target: target, step: 0, rate: 0, report: report, tally: tally,
                 writeStartMicros: writeStart, writeEndMicros: writeEnd)
             if case .relay(let relay) = feed { result.relayRSSKiB = relay.process?.residentKiB }
+            result.delivery = try await deliveryCheck(feed, mark: mark, rows: report.rows, expected: expected, tally: tally)
             emit(result)
         } catch {
             await fleet.close()
             throw error
         }
         await fleet.close()
+    }
+
+    /// Where the relay's journal stands before a step (nil for the blaster).
+    private func journalMark(_ feed: Feed) async throws -> JournalCount.Mark? {
+        guard case .relay(let relay) = feed else { return nil }
+        let url = relay.databaseURL
+        return try await onThread { try JournalCount.mark(connectionString: url) }
+    }
+
+    /// The step's events in the journal against what was written and what the clients got.
+    private func deliveryCheck(
+        _ feed: Feed, mark: JournalCount.Mark?, rows: Int, expected: [Int], tally: StepTally
+    ) async throws -> DeliveryCheck? {
+        guard case .relay(let relay) = feed, let mark else { return nil }
+        let url = relay.databaseURL
+        let journal = try await onThread { try JournalCount.events(connectionString: url, after: mark) }
+        let unsubscribed = expected.indices.filter { tally.leastPerGroup[$0] == nil }.reduce(0) { $0 + expected[$1] }
+        return DeliveryCheck(
+            journalEvents: journal, rowsWritten: rows, receivedByEveryClient: tally.receivedByEveryClient,
+            unsubscribedEvents: unsubscribed)
     }
 
     /// Idle subscribed clients: the relay's resident memory per connection, a fresh relay per count.

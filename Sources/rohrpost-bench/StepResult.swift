@@ -42,6 +42,8 @@ struct StepResult: Codable, Sendable {
     var relayRSSKiB: Int?
     var rssPerConnectionKiB: Double?
     var notifyQueueMax: Double?
+    /// The journal check of a relay step (issue 21); nil for the blaster and idle steps.
+    var delivery: DeliveryCheck?
 
     init(scenario: Scenario, target: Scenario.Target, step: Int, rate: Double, report: PacedWriter.Report?,
          tally: StepTally, writeStartMicros: Int64, writeEndMicros: Int64) {
