@@ -25,6 +25,8 @@ import Testing
         #expect(result.unexpected == 0)
         #expect(result.framesReceived == 2000)
         #expect(result.latencyCount == 2000)
+        // The journal holds the 200 events, and every client of each group got all of its group's.
+        #expect(result.delivery == DeliveryCheck(journalEvents: 200, rowsWritten: 200, receivedByEveryClient: 200))
     }
 
     /// Past one process's open-file limit the clients run in several processes; with 8
@@ -51,6 +53,7 @@ import Testing
             #expect(result.framesReceived == 2000, "and what they received (\(result.target))")
             #expect(result.missing == 0 && result.duplicates == 0 && result.outOfOrder == 0)
             #expect(result.latencyCount == 2000)
+            #expect(result.target == "relay" ? result.delivery?.passed == true : result.delivery == nil)
         }
     }
 
