@@ -60,6 +60,7 @@ test('resumes while the relay lost its query connections and while PostgreSQL re
   await waitUntil(() => seen.recovered.length === 3, { timeout: 20000, what: 'the resume after the restart', state: () => seen })
 
   await psql(database, "INSERT INTO item (title) VALUES ('live')")
+  await psql(database, 'SELECT rohrpost.settled_position()') // 'live' numbered by the relay's sequencer
   const expected = await journalEvents(database, 'all-items')
   await waitUntil(() => seen['all-items'].length >= expected.length, {
     timeout: 15000, what: `${expected.length} events`, state: () => received(seen['all-items'])

@@ -51,6 +51,7 @@ test('a relay killed and restarted while rows change: every event once, in order
   await relay.start()
   await writing
 
+  await psql(database, 'SELECT rohrpost.settled_position()') // the last rows numbered by the relay's sequencer
   const expected = await journalEvents(database, 'all-items')
   await waitUntil(() => seen['all-items'].length >= expected.length, {
     timeout: 15000, what: `${expected.length} events`, state: () => seen['all-items'].length
