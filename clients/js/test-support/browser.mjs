@@ -122,6 +122,12 @@ export class BrowserPage {
     await new Promise((resolve) => this._server.close(resolve))
     // A helper of Chromium's may still write into the profile for a moment after the main
     // process exits (rmdir then fails with ENOTEMPTY): retry rather than fail the test.
-    rmSync(this._profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+    // Past the retries (seen in CI), the profile is left in /tmp rather than fail a test whose
+    // assertions all passed.
+    try {
+      rmSync(this._profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+    } catch (error) {
+      if (error.code !== 'ENOTEMPTY') throw error
+    }
   }
 }
