@@ -16,7 +16,6 @@ public final class Listener: Sendable {
     private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let currentStatus = Atomic<UInt8>(ListenerStatus.connecting.rawValue)
-    private let deliveredPosition = Atomic<Int64>(0)
     private let startPosition: Int64?
 
     /// Creates a listener.
@@ -24,9 +23,8 @@ public final class Listener: Sendable {
     /// - Parameters:
     ///   - startPosition: deliver events after this position; nil starts at the newest.
     ///   - deliver: called on the listener's thread with each page of new events.
-    ///   - statusChanged: called on the listener's thread when the connection's state changes,
-    ///     with the position of the last event handed on (for `.listening`: every event after
-    ///     it will be).
+    ///   - statusChanged: called on the listener's thread when the connection's state changes;
+    ///     with `.listening`, the position every event it hands on from then comes after.
     public init(
         configuration: ListenerConfiguration,
         startPosition: Int64? = nil,
@@ -68,10 +66,7 @@ public final class Listener: Sendable {
         ListenerStatus(rawValue: currentStatus.load(ordering: .acquiring)) ?? .connecting
     }
 
-    /// The position of the last event handed on (0 before the first read of the journal).
-    public var position: Int64 { deliveredPosition.load(ordering: .acquiring) }
-
-    private func report(_ status: ListenerStatus) {
+    private func report(_ status: ListenerStatus, at position: Int64 = 0) {
         currentStatus.store(status.rawValue, ordering: .releasing)
         statusChanged(status, position)
     }
@@ -93,7 +88,7 @@ public final class Listener: Sendable {
                     logger.info(
                         "listening for row changes",
                         metadata: ["pg.channel": "\(configuration.channel)", "pg.position": "\(session.position ?? 0)"])
-                    report(.listening)
+                    report(.listening, at: session.position ?? 0)
                     action = machine.connected()
                 } catch {
                     session.close()
@@ -142,12 +137,10 @@ public final class Listener: Sendable {
             let reader = JournalReader(connection: connection)
             let after = try session.position ?? reader.lastPosition()
             session.position = after
-            deliveredPosition.store(after, ordering: .releasing)
             let events = try reader.events(after: after, limit: configuration.pageSize)
             if let last = events.last {
                 session.position = last.position
                 deliver(events)
-                deliveredPosition.store(last.position, ordering: .releasing)
             }
             pending = events.count == configuration.pageSize || !connection.takeNotifications().isEmpty
         }

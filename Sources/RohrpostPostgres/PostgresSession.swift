@@ -41,9 +41,6 @@ public actor PostgresSession {
         try open().execute(sql)
     }
 
-    /// Whether the connection is still usable.
-    public var isHealthy: Bool { connection?.isHealthy ?? false }
-
     fileprivate func open() throws -> PostgresConnection {
         guard let connection else { throw PostgresError(.connectionLost, "the session is not connected") }
         return connection
