@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RohrpostPostgres
 import RohrpostServer
@@ -12,21 +13,38 @@ struct JournalBacklog: BacklogSource {
     let pool: QueryPool
     /// The most events one resume sends; a longer backlog answers `recovered: false`.
     let maximumEvents: Int
+    /// How long a `since` past the journal's newest position waits for the journal.
+    let aheadWait: Duration
     let logger: Logger
     private let encoder = EventEncoder()
 
-    init(pool: QueryPool, maximumEvents: Int, logger: Logger) {
+    init(pool: QueryPool, maximumEvents: Int, aheadWait: Duration, logger: Logger) {
         self.pool = pool
         self.maximumEvents = maximumEvents
+        self.aheadWait = aheadWait
         self.logger = logger
     }
 
     func backlog(for group: String, after since: Int64, completion: @escaping @Sendable (Backlog) -> Void) {
+        read(group, after: since, until: .now + aheadWait, completion)
+    }
+
+    private func read(
+        _ group: String, after since: Int64, until deadline: ContinuousClock.Instant,
+        _ completion: @escaping @Sendable (Backlog) -> Void
+    ) {
         let (maximumEvents, encoder, logger) = (maximumEvents, encoder, logger)
         pool.read(waitingForDatabase: true) { connection in
             try JournalReader(connection: connection).backlog(for: group, after: since, limit: maximumEvents + 1)
         } completion: { result in
             switch result {
+            case .success(let read) where since > read.lastPosition && ContinuousClock.now < deadline:
+                // An id the journal does not hold yet: a crash undid logical capture's last
+                // numbering, which it does again from the replayed stream with the same ids.
+                // Look again shortly; the subscribe's reply waits.
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) {
+                    self.read(group, after: since, until: deadline, completion)
+                }
             case .success(let read):
                 // Complete only when nothing after `since` was pruned, `since` is not from
                 // the future (another database, a reset journal), and it all fits.

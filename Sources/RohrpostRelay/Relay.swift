@@ -59,7 +59,9 @@ public final class Relay: Service, Sendable {
             metrics.received(entries)
             fanOut.publish(encoder.frames(for: entries))
         }
-        let backlog = JournalBacklog(pool: queries, maximumEvents: configuration.journal.maximumResumeEvents, logger: logger)
+        let backlog = JournalBacklog(
+            pool: queries, maximumEvents: configuration.journal.maximumResumeEvents,
+            aheadWait: configuration.journal.resumeAheadWait, logger: logger)
         let limits = ConnectionLimits(
             total: configuration.server.maximumConnections,
             perAddress: configuration.server.maximumConnectionsPerAddress)

@@ -98,10 +98,27 @@ import Testing
     }
 
     @Test(arguments: CaptureSwitch.Mode.allCases) func sinceFromTheFutureAnswersRecoveredFalse(capture: CaptureSwitch.Mode) async throws {
-        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
+        try await LiveRelay.with(capture: capture, configure: { $0.journal.resumeAheadWait = .milliseconds(300) }, setUp: todoTable) { live in
             let client = try await live.connect()
             let reply = try await client.request(#"{"id": 3, "type": "subscribe", "data": {"type": "todo", "since": 999999}}"#)
             #expect(reply.contains(#""recovered":false"#))
+        }
+    }
+
+    /// After a PostgreSQL crash, logical capture numbers the replayed stream again with the
+    /// ids clients saw, a moment after the database is back: a resume from such an id waits
+    /// for the journal to get there, then is complete.
+    @Test(arguments: CaptureSwitch.Mode.allCases)
+    func sinceJustPastTheJournalWaitsForItAndIsRecovered(capture: CaptureSwitch.Mode) async throws {
+        try await LiveRelay.with(capture: capture, setUp: todoTable) { live in
+            let client = try await live.connect()
+            try await client.send(text: #"{"id": 5, "type": "subscribe", "data": {"type": "collection", "id": 1, "since": 2}}"#)
+            try await Task.sleep(for: .milliseconds(300))
+            try live.database.execute(
+                "INSERT INTO todo (collection_id, title) VALUES (1, 'seen 1'), (1, 'seen 2'), (1, 'after')")
+            let reply = try await client.receiveJSON()
+            #expect((reply["data"] as? [String: Any])?["recovered"] as? Bool == true, "\(reply)")
+            #expect(try await client.receiveEvent().object["title"] as? String == "after")
         }
     }
 
