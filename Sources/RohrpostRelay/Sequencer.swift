@@ -60,23 +60,23 @@ struct Sequencer: Sendable {
         var settings = initial
         let scan = JournalScan(configuration: configuration, logger: logger)
         while !Task.isCancelled {
-            switch settings?.mode {
-            case .trigger:
+            switch settings {
+            case nil:
+                // Not migrated yet (no rohrpost.capture): look again later.
+                try await Task.sleep(for: configuration.modeCheckInterval)
+            case let current? where current.mode == .trigger:
                 try await scan.run(session)
-            case .logical:
+            case let current?:
                 // Transactions that took a ticket before the switch and committed before the
                 // slot existed are not in the stream: number them first.
                 try await scan.drain(session)
                 do {
                     try await ReplicationStream(
                         connectionString: connectionString, configuration: configuration, pool: pool, logger: logger
-                    ).run(settings!, session: session)
+                    ).run(current, session: session)
                 } catch ReplicationStream.Stop.slotTaken {
                     try await Task.sleep(for: configuration.takeoverInterval)
                 }
-            case nil:
-                // Not migrated yet (no rohrpost.capture): look again later.
-                try await Task.sleep(for: configuration.modeCheckInterval)
             }
             settings = try await readSettings(session)
         }
