@@ -104,17 +104,7 @@ import Testing
     // MARK: SQL policy
 
     @Test func sqlPolicyAllowsDeniesAndDeniesWhenTheFunctionRaises() async throws {
-        let pool = Box<QueryPool>()
-        defer { pool.value?.shutdown() }
-        let keys = try await liveKeys()
-        try await LiveRelay.with(
-            configure: { configuration in
-                let created = QueryPool(connectionString: configuration.listener.connectionString, size: 1, applicationName: "rohrpost-relay auth", logger: testLogger)
-                pool.value = created
-                configuration.accessPolicy = try! sqlPolicy(keys, pool: created, mode: .sql)
-            },
-            setUp: todoTable + authorizeFunction
-        ) { live in
+        try await withSQLPolicyRelay(mode: .sql, setUp: todoTable + authorizeFunction) { live in
             let client = try await live.connect()
             let token = try await issue(groups: nil, extra: ["todo-1", "boom"])
             #expect(try await client.request(subscribe(1, token: token, #"{"type": "todo", "id": 1}"#))
@@ -131,18 +121,7 @@ import Testing
     @Test func sqlPolicyAsksAgainOnAFreshConnectionAndWaitsForADatabaseThatIsDownInsteadOfDenying() async throws {
         let cluster = try await PostgresCluster.start()
         defer { cluster.destroy() }
-        let pool = Box<QueryPool>()
-        defer { pool.value?.shutdown() }
-        let keys = try await liveKeys()
-        try await LiveRelay.with(
-            cluster: cluster,
-            configure: { configuration in
-                let created = QueryPool(connectionString: configuration.listener.connectionString, size: 1, applicationName: "rohrpost-relay auth", logger: testLogger)
-                pool.value = created
-                configuration.accessPolicy = try! sqlPolicy(keys, pool: created, mode: .sql)
-            },
-            setUp: todoTable + authorizeFunction
-        ) { live in
+        try await withSQLPolicyRelay(cluster: cluster, mode: .sql, setUp: todoTable + authorizeFunction) { live in
             let client = try await live.connect()
             let token = try await issue(groups: nil, extra: ["todo-1", "todo-2", "todo-3"])
             #expect(try await client.request(subscribe(1, token: token, #"{"type": "todo", "id": 1}"#))
@@ -164,17 +143,7 @@ import Testing
     }
 
     @Test func bothPolicyNeedsTheClaimAndTheFunction() async throws {
-        let pool = Box<QueryPool>()
-        defer { pool.value?.shutdown() }
-        let keys = try await liveKeys()
-        try await LiveRelay.with(
-            configure: { configuration in
-                let created = QueryPool(connectionString: configuration.listener.connectionString, size: 1, applicationName: "rohrpost-relay auth", logger: testLogger)
-                pool.value = created
-                configuration.accessPolicy = try! sqlPolicy(keys, pool: created, mode: .both)
-            },
-            setUp: authorizeFunction
-        ) { live in
+        try await withSQLPolicyRelay(mode: .both, setUp: authorizeFunction) { live in
             let client = try await live.connect()
             // The claim allows todo-*, the function allows todo-1 and todo-2 only.
             let token = try await issue(groups: ["todo-1", "todo-3"], extra: ["todo-1", "todo-2"])
@@ -236,6 +205,26 @@ private func claimsPolicy() async throws -> TokenAccessPolicy {
 }
 
 /// The policy for `--authorization sql` or `both`, calling `rohrpost.authorize`.
+/// Runs `body` with a relay whose access policy (`mode`) asks `authorize` through a pool of
+/// one connection named `rohrpost-relay auth`, so tests can cut that connection.
+private func withSQLPolicyRelay(
+    cluster: PostgresCluster? = nil, mode: AuthorizationMode, setUp: String, _ body: (LiveRelay) async throws -> Void
+) async throws {
+    let pool = Box<QueryPool>()
+    defer { pool.value?.shutdown() }
+    let keys = try await liveKeys()
+    try await LiveRelay.with(
+        cluster: cluster,
+        configure: { configuration in
+            let created = QueryPool(
+                connectionString: configuration.listener.connectionString, size: 1, applicationName: "rohrpost-relay auth",
+                logger: testLogger)
+            pool.value = created
+            configuration.accessPolicy = try! sqlPolicy(keys, pool: created, mode: mode)
+        },
+        setUp: setUp, body)
+}
+
 private func sqlPolicy(_ keys: KeyStore, pool: QueryPool, mode: AuthorizationMode) throws -> TokenAccessPolicy {
     let sql = try SQLAuthorizer(pool: pool, cacheDuration: .seconds(5), logger: testLogger)
     let rule: GroupAuthorization = mode == .both ? .both(ClaimsAuthorizer(), sql) : .sql(sql)
