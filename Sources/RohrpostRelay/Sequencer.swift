@@ -7,7 +7,7 @@ import RohrpostPostgres
 /// connection closes (the relay stopped, was killed, or its backend was terminated).
 ///
 /// What the holder numbers comes from one of two sources, by the database's capture mode:
-/// - trigger capture: `JournalScan` polls for transactions that took a ticket at commit;
+/// - trigger capture: `JournalScan` polls for committed transactions with journal rows;
 /// - logical capture: `ReplicationStream` reads commits from the replication slot.
 /// Both record positions the same way (one `commits` row per transaction, one NOTIFY per
 /// batch), after the transactions are visible; readers never know which source ran.
@@ -67,8 +67,8 @@ struct Sequencer: Sendable {
             case let current? where current.mode == .trigger:
                 try await scan.run(session)
             case let current?:
-                // Transactions that took a ticket before the switch and committed before the
-                // slot existed are not in the stream: number them first.
+                // Trigger capture's last transactions before the switch (some committed before
+                // the slot existed, so the stream never brings them): number them first.
                 try await scan.drain(session)
                 do {
                     try await ReplicationStream(

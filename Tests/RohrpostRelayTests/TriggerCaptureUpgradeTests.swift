@@ -6,10 +6,19 @@ import RohrpostRelay
 import Synchronization
 import Testing
 
-/// A database in the old trigger capture (sql/0001 to 0008: positions at commit under
-/// `rohrpost.commit_lock`) moves to the sequenced one (sql/0009) while writers run: every
-/// event written before, during and after the migration reaches a relay's client once.
+/// A database in an older trigger capture moves to the current one while writers run: from
+/// positions at commit under `rohrpost.commit_lock` (sql/0001 to 0008) and from tickets at
+/// commit (0009) to stamped journal rows (0010, 0011). Every event written before, during and
+/// after the migration reaches a relay's client once.
 @Suite(.serialized) struct TriggerCaptureUpgradeTests {
+    /// The releases a database upgrades from, and the migrations that take it to this one.
+    enum Upgrade: String, CaseIterable, CustomTestStringConvertible {
+        case fromCommitLock, fromTickets
+        var installed: ClosedRange<Int> { self == .fromCommitLock ? 1...8 : 1...9 }
+        var applied: ClosedRange<Int> { self == .fromCommitLock ? 9...11 : 10...11 }
+        var testDescription: String { rawValue }
+    }
+
     /// Applies the migrations numbered `versions`, from the package's sql/ files.
     static func migrate(_ connectionString: String, _ versions: ClosedRange<Int>) throws {
         let connection = try PostgresConnection(connectionString: connectionString, applicationName: "test migrate")
@@ -18,18 +27,17 @@ import Testing
         try Migrator(migrations: migrations, logger: Logger(label: "test")).apply(on: connection)
     }
 
-    /// A database of the shared cluster in the old trigger capture, with the todo table.
-    static func oldDatabase() async throws -> TestDatabase {
+    /// A database of the shared cluster in an older trigger capture, with the todo table watched.
+    static func oldDatabase(_ upgrade: Upgrade) async throws -> TestDatabase {
         let database = try await PostgresCluster.shared().makeDatabase()
-        try migrate(database.connectionString, 1...8)
+        try migrate(database.connectionString, upgrade.installed)
         try database.execute(todoTable)
-        #expect(try database.query("SELECT to_regclass('rohrpost.tickets') IS NULL").first?.first == "t")
         return database
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func migratingWhileWritersRunDeliversEveryEventWrittenBeforeDuringAndAfterOnce() async throws {
-        let database = try await Self.oldDatabase()
+    @Test(.timeLimit(.minutes(1)), arguments: Upgrade.allCases)
+    func migratingWhileWritersRunDeliversEveryEventWrittenBeforeDuringAndAfterOnce(upgrade: Upgrade) async throws {
+        let database = try await Self.oldDatabase(upgrade)
         let writers = 4
         let stop = StopSignal()
         let connectionString = database.connectionString
@@ -37,16 +45,23 @@ import Testing
             try await ConcurrentSessions.run(writers, on: database) { writer, connection in
                 var n = writer + 1
                 while !stop.isSet {
-                    try connection.execute("INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w')")
+                    // Each writer's every other transaction also sends a message (no table lock).
+                    let send = n % (2 * writers) == writer + 1 ? "SELECT rohrpost.send('elsewhere', 'note', '{}'); " : ""
+                    try connection.execute("BEGIN; \(send)INSERT INTO todo (id, collection_id, title) VALUES (\(n), 1, 'w'); COMMIT")
                     n += writers
                 }
             }
         }
         func rows() throws -> Int { (try database.query("SELECT count(*) FROM todo").first?.first ?? nil).flatMap { Int($0) } ?? 0 }
-        // Writers allocate under the old commit_lock for a while, then the migration runs among them.
+        // Writers number the old way for a while, then the migration runs among them. (Old
+        // relays run no sequencer for the ticket release here: its events wait for this one.)
+        let started = ContinuousClock.now
+        while try rows() == 0, ContinuousClock.now - started < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         try await Task.sleep(for: .milliseconds(300))
         let beforeMigration = try rows()
-        try await onDedicatedThread { try Self.migrate(connectionString, 9...9) }
+        try await onDedicatedThread { try Self.migrate(connectionString, upgrade.applied) }
         let afterMigration = try rows()
         try await Task.sleep(for: .milliseconds(300))
         try await LiveRelay.with(database: database, configure: { $0.journal.maximumResumeEvents = 100_000 }) { live in
@@ -76,17 +91,20 @@ import Testing
         }
     }
 
-    /// A transaction that took its positions under the old capture (SET CONSTRAINTS ALL
-    /// IMMEDIATE, as a later deferred trigger would) and writes again after the migration
-    /// committed: its later events extend its block, as the old capture promised.
-    @Test(.timeLimit(.minutes(1)))
-    func aTransactionThatTookPositionsBeforeTheMigrationAndWritesAgainAfterItLosesNothing() async throws {
-        let database = try await Self.oldDatabase()
+    /// A transaction that took its positions (or ticket) under the old capture (SET
+    /// CONSTRAINTS ALL IMMEDIATE, as a later deferred trigger would) and writes again while
+    /// the migration runs: its later events join its earlier ones, in its block.
+    @Test(.timeLimit(.minutes(1)), arguments: Upgrade.allCases)
+    func aTransactionThatTookPositionsBeforeTheMigrationAndWritesAgainLosesNothing(upgrade: Upgrade) async throws {
+        let database = try await Self.oldDatabase(upgrade)
         let straddling = try PostgresConnection(connectionString: database.connectionString, applicationName: "straddling writer")
         try straddling.execute("BEGIN; SET CONSTRAINTS ALL IMMEDIATE; INSERT INTO todo (collection_id, title) VALUES (1, 'before the migration')")
         let connectionString = database.connectionString
-        try await onDedicatedThread { try Self.migrate(connectionString, 9...9) }
+        // 0010 and 0011 wait for the writers of the journal and watched tables; 0009 does not.
+        let migrating = Task { try await onDedicatedThread { try Self.migrate(connectionString, upgrade.applied) } }
+        try await Task.sleep(for: .milliseconds(300))
         try straddling.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after the migration'); COMMIT")
+        try await migrating.value
         try database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'next transaction')")
         try await LiveRelay.with(database: database) { live in
             let client = try await live.connect()
