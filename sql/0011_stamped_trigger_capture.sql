@@ -96,10 +96,15 @@ $code$::text
     -- key, so rows of transactions still running are never read. After a long pause (say,
     -- a database in logical capture for a while, or no sequencer) the range of new xids can
     -- be long; then the journal's key is scanned for the range instead, once.
+    --
+    -- Every lookup is a correlated probe by key, so the one generic plan kept for the
+    -- session (plan_cache_mode) is the right plan for any range: planning the query anew
+    -- for each call measured as three quarters of the sequencer's time.
     CREATE FUNCTION rohrpost.unsequenced(seen pg_snapshot, upto pg_snapshot)
     RETURNS TABLE (xid xid8, events integer, stamp bigint)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan
     AS $fn$
     #variable_conflict use_column
     DECLARE
@@ -108,7 +113,7 @@ $code$::text
     BEGIN
         IF hi - lo <= 100000 THEN
             RETURN QUERY
-                SELECT c.x, last.seq, coalesce(last.stamp, k.ticket, 0)
+                SELECT c.x, last.seq, coalesce(last.stamp, (SELECT k.ticket FROM rohrpost.tickets k WHERE k.xid = c.x), 0)
                 FROM (SELECT g::text::xid8 AS x FROM generate_series(lo, hi - 1) g
                       UNION ALL
                       SELECT r FROM pg_snapshot_xip(seen) r) c
@@ -116,12 +121,11 @@ $code$::text
                     SELECT j.seq, j.stamp FROM rohrpost.journal j
                     WHERE j.xid = c.x ORDER BY j.seq DESC LIMIT 1
                 ) last
-                LEFT JOIN rohrpost.tickets k ON k.xid = c.x
                 WHERE pg_visible_in_snapshot(c.x, upto)
-                  AND NOT EXISTS (SELECT FROM rohrpost.commits m WHERE m.xid = c.x);
+                  AND (SELECT true FROM rohrpost.commits m WHERE m.xid = c.x) IS NULL;
         ELSE
             RETURN QUERY
-                SELECT c.x, c.seq, coalesce(c.stamp, k.ticket, 0)
+                SELECT c.x, c.seq, coalesce(c.stamp, (SELECT k.ticket FROM rohrpost.tickets k WHERE k.xid = c.x), 0)
                 FROM (SELECT j.xid AS x, max(j.seq) AS seq, max(j.stamp) AS stamp
                       FROM rohrpost.journal j
                       WHERE j.xid >= pg_snapshot_xmax(seen) AND j.xid < pg_snapshot_xmax(upto)
@@ -134,8 +138,7 @@ $code$::text
                           WHERE j.xid = r ORDER BY j.seq DESC LIMIT 1
                       ) last
                       WHERE pg_visible_in_snapshot(r, upto)) c
-                LEFT JOIN rohrpost.tickets k ON k.xid = c.x
-                WHERE NOT EXISTS (SELECT FROM rohrpost.commits m WHERE m.xid = c.x);
+                WHERE (SELECT true FROM rohrpost.commits m WHERE m.xid = c.x) IS NULL;
         END IF;
     END
     $fn$;
@@ -156,8 +159,10 @@ $code$::text
         state record;
         seen pg_snapshot;        -- everything finished in it is done
         upto pg_snapshot;        -- number what is finished in it
+        xids xid8[];             -- the batch, in stamp order
+        counts integer[];        -- their event counts
         next bigint;
-        n integer := 0;          -- transactions in the batch
+        n integer;
         lo bigint;
         hi bigint;
     BEGIN
@@ -173,11 +178,24 @@ $code$::text
             RETURN;
         END IF;
         seen := state.snapshot;
-        IF looked IS NOT NULL AND rohrpost.snapshot_covers(looked, seen) THEN
+        IF state.target IS NULL AND looked IS NOT NULL AND rohrpost.snapshot_covers(looked, seen) THEN
             seen := looked;
         END IF;
-        upto := pg_current_snapshot();
-        IF state.target IS NULL AND NOT EXISTS (SELECT FROM rohrpost.unsequenced(seen, upto)) THEN
+        upto := coalesce(state.target, pg_current_snapshot());
+        -- Where positions go on from, read before the look: if it moved by the time this
+        -- call holds the lock, someone numbered meanwhile.
+        SELECT c.position + c.event_count INTO next FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1;
+        SELECT array_agg(u.xid ORDER BY u.stamp, u.xid), array_agg(u.events ORDER BY u.stamp, u.xid)
+            INTO xids, counts FROM rohrpost.unsequenced(seen, upto) u;
+        IF xids IS NULL THEN
+            IF state.target IS NOT NULL THEN
+                -- A target with nothing left: done with it.
+                PERFORM set_config('synchronous_commit', 'off', true);
+                UPDATE rohrpost.sequencer s SET snapshot = state.target, target = NULL, after_ticket = NULL
+                    WHERE s.target::text = state.target::text;
+                RETURN NEXT;
+                RETURN;
+            END IF;
             -- Writers that began since the last look: any of them may be committing now.
             pending := EXISTS (SELECT FROM pg_snapshot_xip(upto) x WHERE x >= pg_snapshot_xmax(seen));
             looked_at := upto;
@@ -201,39 +219,43 @@ $code$::text
         -- standbys: a lagging one must not stop every event.)
         PERFORM set_config('synchronous_commit', 'local', true);
         PERFORM FROM rohrpost.commit_lock FOR UPDATE;
-        -- Read again under the lock: another session may have numbered meanwhile.
-        SELECT s.snapshot, s.target INTO state FROM rohrpost.sequencer s;
-        seen := state.snapshot;
-        IF state.target IS NULL AND looked IS NOT NULL AND rohrpost.snapshot_covers(looked, seen) THEN
-            seen := looked;
+        -- Another session may have numbered meanwhile (there is one sequencer, but callers
+        -- may overlap for a moment around a takeover, and logical capture numbers around a
+        -- switch): then look again, under the lock.
+        IF (SELECT c.position + c.event_count FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1)
+               IS DISTINCT FROM next
+           OR (SELECT s.snapshot::text IS DISTINCT FROM state.snapshot::text
+                      OR s.target::text IS DISTINCT FROM state.target::text
+               FROM rohrpost.sequencer s) THEN
+            SELECT s.snapshot, s.target INTO state FROM rohrpost.sequencer s;
+            seen := state.snapshot;
+            upto := coalesce(state.target, pg_current_snapshot());
+            SELECT array_agg(u.xid ORDER BY u.stamp, u.xid), array_agg(u.events ORDER BY u.stamp, u.xid)
+                INTO xids, counts FROM rohrpost.unsequenced(seen, upto) u;
         END IF;
-        upto := coalesce(state.target, pg_current_snapshot());
+        n := coalesce(cardinality(xids), 0);
+        IF n > max_transactions THEN
+            -- Capped: the smallest stamps now, the rest of this same set next time.
+            xids := xids[1:max_transactions];
+            counts := counts[1:max_transactions];
+        END IF;
         SELECT c.position + c.event_count INTO next FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1;
         next := coalesce(next, 1);
-        -- One statement: the batch in stamp order (a capped batch goes on with the rest of
-        -- the same set next time: the smallest stamps come first), consecutive blocks of
-        -- positions from `next`, 0009's tickets of the batch gone.
+        -- One statement: consecutive blocks of positions from `next`, in stamp order, and
+        -- 0009's tickets of the batch gone.
         WITH batch AS (
-            SELECT u.xid, u.events, u.stamp FROM rohrpost.unsequenced(seen, upto) u
-            ORDER BY u.stamp, u.xid
-            LIMIT max_transactions
-        ), placed AS (
-            SELECT b.xid, b.events,
-                   next + coalesce(sum(b.events) OVER (ORDER BY b.stamp, b.xid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS first
-            FROM batch b
+            SELECT b.xid, b.events, b.o FROM unnest(xids, counts) WITH ORDINALITY b(xid, events, o)
         ), recorded AS (
             INSERT INTO rohrpost.commits (position, xid, event_count, committed_at)
-                SELECT p.first, p.xid, p.events, clock_timestamp() FROM placed p
+                SELECT next + coalesce(sum(b.events) OVER (ORDER BY b.o ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+                       b.xid, b.events, clock_timestamp()
+                FROM batch b
             RETURNING rohrpost.commits.position, rohrpost.commits.event_count
         ), gone AS (
             DELETE FROM rohrpost.tickets k USING batch b WHERE k.xid = b.xid RETURNING 1
         )
-        SELECT (SELECT count(*) FROM recorded), (SELECT min(r.position) FROM recorded r),
-               (SELECT max(r.position + r.event_count - 1) FROM recorded r)
-            INTO n, lo, hi;
-        transactions := n;
-        IF n >= max_transactions THEN
-            -- Capped: finish this same set, in stamp order, next time.
+        SELECT count(*), min(r.position), max(r.position + r.event_count - 1) INTO transactions, lo, hi FROM recorded r;
+        IF n > max_transactions THEN
             UPDATE rohrpost.sequencer SET target = upto, after_ticket = NULL;
             pending := true;
         ELSE
@@ -247,8 +269,7 @@ $code$::text
             PERFORM setval('rohrpost.position_counter', greatest(hi, (SELECT s.last_value FROM rohrpost.position_counter s)));
             PERFORM pg_notify('rohrpost', lo::text || ':' || (hi - lo + 1)::text);
         ELSE
-            -- Nothing numbered (the transactions seen had no journal rows, or were numbered
-            -- by logical capture): no need to wait for the flush of the moved snapshot.
+            -- Nothing numbered (numbered meanwhile by another session): no flush to wait for.
             PERFORM set_config('synchronous_commit', 'off', true);
         END IF;
         first_position := lo;

@@ -11,19 +11,17 @@ public struct CaptureConfiguration: Sendable {
     public var statusInterval: Duration = .seconds(1)
     /// How often a standby replica tries to take the sequencer role. Defaults to 1 s.
     public var takeoverInterval: Duration = .seconds(1)
-    /// How long the slot holder goes on reading after a transaction arrived before it
-    /// numbers what it has: one numbering commit (a WAL flush) then serves the writers'
-    /// commits of that time, instead of one each. Adds at most this to the latency.
-    /// Defaults to 2 ms.
+    /// How long the sequencer gathers commits before it numbers them: in trigger capture
+    /// how often it looks while commits flow, in logical capture how long the slot holder
+    /// goes on reading after a transaction arrived. One numbering commit (a WAL flush, and
+    /// one journal read per replica) then serves the writers' commits of that time, instead
+    /// of a few each. Adds at most this to the latency. Defaults to 2 ms.
     public var batchWindow: Duration = .milliseconds(2)
     /// How often the slot holder asks how far PostgreSQL has flushed, while numbered
     /// batches wait for it before the slot may confirm them. Defaults to 20 ms.
     public var flushCheckInterval: Duration = .milliseconds(20)
-    /// Trigger capture: how often the sequencer looks for new commits while they flow.
-    /// Defaults to 1 ms.
-    public var scanInterval: Duration = .milliseconds(1)
     /// Trigger capture: the longest the sequencer waits between looks once no commits came
-    /// (it backs off from `scanInterval`, doubling). The first event after a quiet spell
+    /// (it backs off from `batchWindow`, doubling). The first event after a quiet spell
     /// waits up to this long; an idle relay costs the database one cheap query per interval.
     /// Defaults to 50 ms.
     public var idleScanInterval: Duration = .milliseconds(50)

@@ -22,7 +22,7 @@ struct JournalScan: Sendable {
     /// Numbers commits until the database leaves trigger capture (then returns) or the
     /// session fails (then throws).
     func run(_ session: PostgresSession) async throws {
-        var polling = SequencerPolling(active: configuration.scanInterval, idle: configuration.idleScanInterval)
+        var polling = SequencerPolling(active: configuration.batchWindow, idle: configuration.idleScanInterval)
         var checkedMode = ContinuousClock.now
         var lookedAt: String?
         while true {

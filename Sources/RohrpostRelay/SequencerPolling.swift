@@ -5,14 +5,14 @@
 /// Writers send no NOTIFY, so polling is how the sequencer learns of commits; the backoff
 /// keeps an idle relay's cost to the database small (BENCHMARKS.md has the figures).
 struct SequencerPolling: Sendable, Hashable {
-    /// The wait while commits flow. Defaults to 1 ms.
+    /// The wait while commits flow (the batch window). Defaults to 2 ms.
     let active: Duration
     /// The longest wait, once idle. Defaults to 50 ms.
     let idle: Duration
     /// The wait before the next look.
     private(set) var delay: Duration
 
-    init(active: Duration = .milliseconds(1), idle: Duration = .milliseconds(50)) {
+    init(active: Duration = .milliseconds(2), idle: Duration = .milliseconds(50)) {
         self.active = active
         self.idle = max(idle, active)
         self.delay = active

@@ -11,11 +11,17 @@ struct CaptureOptions: ParsableArguments {
     @Option(help: "In logical capture, /readyz fails while the replication slot is further behind than this (e.g. 30s). (default: 30s; env: ROHRPOST_MAX_CAPTURE_LAG)")
     var maxCaptureLag: String?
 
+    @Option(help: "How long the sequencer gathers commits before it numbers them, in both capture modes (trigger: how often it looks while commits flow; logical: how long it reads on after a transaction arrived). Longer: fewer numbering commits, each a WAL flush, and fewer journal reads per replica; shorter: events reach clients sooner. (default: 2ms; env: ROHRPOST_CAPTURE_BATCH_WINDOW)")
+    var captureBatchWindow: String?
+
     /// The capture settings of the relay.
     func configuration(_ environment: OptionEnvironment = OptionEnvironment()) throws -> CaptureConfiguration {
         var configuration = CaptureConfiguration()
         if let lag = try environment.duration(maxCaptureLag, "max-capture-lag", allowsZero: false) {
             configuration.maximumLag = lag
+        }
+        if let window = try environment.duration(captureBatchWindow, "capture-batch-window", allowsZero: false) {
+            configuration.batchWindow = window
         }
         return configuration
     }

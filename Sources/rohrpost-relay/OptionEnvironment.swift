@@ -153,8 +153,12 @@ struct OptionEnvironment: Sendable {
         }
     }
 
-    /// Reads `90s`, `30m`, `24h`, `7d`, or a plain number of seconds.
+    /// Reads `500ms`, `90s`, `30m`, `24h`, `7d`, or a plain number of seconds.
     static func duration(_ text: String) -> Duration? {
+        if text.hasSuffix("ms") {
+            guard let value = Int64(text.dropLast(2)), value >= 0 else { return nil }
+            return .milliseconds(value)
+        }
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
         let unit = text.last.flatMap { units[$0] }
         let number = unit == nil ? Substring(text) : text.dropLast()

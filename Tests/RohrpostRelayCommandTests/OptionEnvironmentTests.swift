@@ -42,6 +42,8 @@ import Testing
         let environment = OptionEnvironment(["ROHRPOST_SHUTDOWN_GRACE": "2m"])
         #expect(try environment.duration(nil, "shutdown-grace") == .seconds(120))
         #expect(try environment.duration("15", "shutdown-grace") == .seconds(15))
+        #expect(try environment.duration("5ms", "capture-batch-window") == .milliseconds(5))
+        #expect(error(of: { try environment.duration("5 ms", "capture-batch-window") }).contains("--capture-batch-window (ROHRPOST_CAPTURE_BATCH_WINDOW)"))
         #expect(error(of: { try environment.duration("soon", "shutdown-grace") }).contains("--shutdown-grace (ROHRPOST_SHUTDOWN_GRACE)"))
         #expect(error(of: { try environment.duration("0", "handler-timeout", allowsZero: false) }).contains("longer than 0"))
     }
