@@ -182,6 +182,13 @@ $code$::text
             seen := looked;
         END IF;
         upto := coalesce(state.target, pg_current_snapshot());
+        IF state.target IS NULL AND pg_snapshot_xmax(upto) = pg_snapshot_xmax(seen)
+           AND NOT EXISTS (SELECT FROM pg_snapshot_xip(seen) x WHERE pg_visible_in_snapshot(x, upto)) THEN
+            -- Nothing finished since the last look (an idle database): no need to look.
+            looked_at := upto;
+            RETURN NEXT;
+            RETURN;
+        END IF;
         -- Where positions go on from, read before the look: if it moved by the time this
         -- call holds the lock, someone numbered meanwhile.
         SELECT c.position + c.event_count INTO next FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1;

@@ -8,8 +8,8 @@ import RohrpostPostgres
 public struct CaptureSwitch: Sendable {
     /// The capture modes.
     public enum Mode: String, Sendable, CaseIterable {
-        /// Writers take a ticket at commit; the sequencer numbers them from the journal
-        /// (works on any PostgreSQL).
+        /// Writers append stamped journal rows; the sequencer finds committed transactions
+        /// by them and numbers them (works on any PostgreSQL).
         case trigger
         /// Positions from the replication stream (needs `wal_level = logical`).
         case logical

@@ -28,12 +28,16 @@ import Testing
             let firstOutOfOrder = zip(values, values.indices).first { $0.0 != $0.1 + 1 }
             #expect(values == Array(1...(writers * updates)), "n should be 1, 2, 3, ...: first out of place at index \(String(describing: firstOutOfOrder?.1)) n = \(String(describing: firstOutOfOrder?.0))")
             #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            if capture == .trigger {
+                // Writers only appended journal rows: no marker row, no ticket (sql/0011).
+                #expect(try live.database.query("SELECT (SELECT count(*) FROM rohrpost.pending_commit) + (SELECT count(*) FROM rohrpost.tickets)").first?.first == "0")
+            }
             try await client.expectNothing(for: .milliseconds(200))
         }
     }
 
     /// Trigger capture's numbering in small batches (a capped batch finishes its snapshot's
-    /// set in ticket order on the next call), while other sessions call
+    /// set in stamp order on the next call), while other sessions call
     /// `rohrpost.sequence_commits` too, as a second sequencer would for a moment around a
     /// takeover: one row's changes still arrive in commit order, each once.
     @Test(.timeLimit(.minutes(1)))

@@ -137,7 +137,7 @@ import Testing
             try await client.expectNothing(for: .milliseconds(300))
             #expect(try live.database.query("SELECT mode FROM rohrpost.capture").first?.first == "trigger")
             // Both sources numbered: the stream (commits with a commit LSN) and trigger
-            // capture's sequencer (tickets, sql/0009: no commit LSN).
+            // capture's sequencer (from the journal, sql/0011: no commit LSN).
             let sources = try live.database.query(
                 "SELECT count(*) FILTER (WHERE commit_lsn IS NULL)::text, count(*) FILTER (WHERE commit_lsn IS NOT NULL)::text FROM rohrpost.commits")
             #expect(sources.first?[0] != "0" && sources.first?[1] != "0", "transactions numbered by trigger capture, by logical capture: \(sources)")
