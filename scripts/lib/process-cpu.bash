@@ -2,6 +2,7 @@
 #
 #   process_cpu_micros PID        # the process, all its threads, and its children it has reaped
 #   postgres_cpu_micros DATADIR   # the postmaster and every child of it, live or exited
+#   postgres_wait_for_local_backends DATADIR   # until pgbench's backends are gone and reaped
 #
 # How PostgreSQL's processes are counted: every server process (backends, the walsender,
 # background workers, the checkpointer ...) is a child of the postmaster, and the postmaster
@@ -37,4 +38,17 @@ postgres_cpu_micros() {
     local postmaster
     postmaster=$(head -1 "$1/postmaster.pid")
     _cpu_micros_of "$postmaster" $(ps --ppid "$postmaster" -o pid=)
+}
+
+# A backend that just exited counts nowhere until the postmaster reaps it (its own /proc
+# entry is read as 0 once gone, the postmaster's cutime does not have it yet): read right
+# after pgbench closed 32 connections, a run's backends could all be missing (one plain
+# run read 24 µs a write instead of 64). Waits (up to 5 s) until the postmaster has no
+# exited child left to reap and no backend of a local-socket client (pgbench, psql).
+postgres_wait_for_local_backends() {
+    local postmaster deadline=$((SECONDS + 5))
+    postmaster=$(head -1 "$1/postmaster.pid")
+    while ps --ppid "$postmaster" -o stat=,args= | grep -qE '^ *Z|\[local\]' && ((SECONDS < deadline)); do
+        sleep 0.01
+    done
 }
