@@ -22,25 +22,22 @@ public final class FanOut: Sendable {
     /// sockets again (see `LoopSubscriptions`).
     init(group: any EventLoopGroup, metrics: ServerMetrics, startsLive: Bool, flushesPerSlice: Int) {
         var tables: [ObjectIdentifier: NIOLoopBoundBox<LoopSubscriptions>] = [:]
+        let liveStream = LiveStreamStart(started: startsLive)
         for loop in group.makeIterator() {
             tables[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
-                LoopSubscriptions(eventLoop: loop, metrics: metrics, flushesPerSlice: flushesPerSlice), eventLoop: loop)
+                LoopSubscriptions(eventLoop: loop, metrics: metrics, liveStream: liveStream, flushesPerSlice: flushesPerSlice),
+                eventLoop: loop)
         }
         self.tables = tables
         self.metrics = metrics
-        self.liveStream = LiveStreamStart(started: startsLive)
+        self.liveStream = liveStream
     }
 
     /// Tells the fan-out that every message after `position` (when the publisher knows
     /// it) will be published; subscribes that waited for this go ahead, and a subscription
     /// made before the first message can name where it starts.
     public func streamStarted(at position: Int64? = nil) {
-        if let position {
-            for table in tables.values {
-                table.eventLoop.execute { table.value.streamStarts(after: position) }
-            }
-        }
-        liveStream.markStarted()
+        liveStream.markStarted(after: position)
     }
 
     /// Sends `messages`, in order, to the subscribers of their groups.

@@ -8,14 +8,23 @@ import Synchronization
 final class LiveStreamStart: Sendable {
     private enum State {
         case waiting([@Sendable () -> Void])
-        case started
+        /// Started; every message after the position (when the publisher named one) is published.
+        case started(after: Int64?)
     }
 
     private let state: Mutex<State>
 
     /// A stream that has started already, or one that waits for `markStarted()`.
     init(started: Bool) {
-        state = Mutex(started ? .started : .waiting([]))
+        state = Mutex(started ? .started(after: nil) : .waiting([]))
+    }
+
+    /// Where the stream started, once it has and the publisher named it: a subscription
+    /// made before the first message gets every message after this position.
+    var startPosition: Int64? {
+        state.withLock { state in
+            if case .started(let position) = state { position } else { nil }
+        }
     }
 
     /// Runs `body` now if the stream has started, else once it does (on the thread that
@@ -30,12 +39,12 @@ final class LiveStreamStart: Sendable {
         if runNow { body() }
     }
 
-    /// Records that the stream has started and runs everything that waited for it; later
-    /// calls do nothing.
-    func markStarted() {
+    /// Records that the stream has started (after `position`, when known) and runs
+    /// everything that waited for it; later calls do nothing.
+    func markStarted(after position: Int64? = nil) {
         let waiting = state.withLock { state -> [@Sendable () -> Void] in
             guard case .waiting(let waiting) = state else { return [] }
-            state = .started
+            state = .started(after: position)
             return waiting
         }
         for body in waiting { body() }

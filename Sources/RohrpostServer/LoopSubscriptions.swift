@@ -24,9 +24,10 @@ final class LoopSubscriptions {
     static let pauseBetweenSlices = TimeAmount.microseconds(20)
 
     /// Creates an empty table for `eventLoop` whose deliveries count into `metrics`.
-    init(eventLoop: any EventLoop, metrics: ServerMetrics, flushesPerSlice: Int) {
+    init(eventLoop: any EventLoop, metrics: ServerMetrics, liveStream: LiveStreamStart, flushesPerSlice: Int) {
         self.eventLoop = eventLoop
         self.metrics = metrics
+        self.liveStream = liveStream
         self.flushesPerSlice = max(1, flushesPerSlice)
     }
 
@@ -68,21 +69,25 @@ final class LoopSubscriptions {
     /// Memberships of connections in groups on this loop.
     private(set) var subscriptionCount = 0
 
-    /// The position of the newest message delivered on this loop, nil before the first: a
-    /// connection that joins a group now gets every message of it after this position (the
-    /// stream comes in commit order, and every later delivery reaches the new member).
-    private(set) var position: Int64?
+    /// The position of the newest message delivered on this loop, nil before the first.
+    private var delivered: Int64?
+    /// Where the stream started (read when a connection joins, never per message).
+    private let liveStream: LiveStreamStart
 
-    /// The stream delivers every message after `start` (the publisher caught up to it).
-    func streamStarts(after start: Int64) {
-        if start > position ?? .min { position = start }
+    /// A connection that joins a group now gets every message of it after this position
+    /// (the stream comes in position order, and every later delivery reaches the new
+    /// member): the newest delivered here, else where the stream started; nil if neither
+    /// is known.
+    var position: Int64? {
+        guard let delivered else { return liveStream.startPosition }
+        return max(delivered, liveStream.startPosition ?? delivered)
     }
 
     /// Queues each message on the members of its group, then starts flushing them.
     func deliver(_ messages: [GroupMessage]) {
         var frames = 0
         var bytes = 0
-        if let last = messages.last?.position, last > position ?? .min { position = last }
+        if let last = messages.last?.position, last > delivered ?? .min { delivered = last }
         for message in messages {
             guard let recipients = members[message.group]?.list else { continue }
             frames += recipients.count

@@ -83,6 +83,20 @@ import RohrpostProtocol
         #expect(try connection.received() == [.text(event)])
     }
 
+    /// A subscribe answered the moment the stream starts names where it started, before
+    /// the loop has run anything else (the position once reached the loop as a queued task
+    /// that such a subscribe could overtake: its reply had no position).
+    @Test func aSubscribeRightAfterTheStreamStartedNamesTheStartPosition() throws {
+        let loop = EmbeddedEventLoop()
+        let fanOut = FanOut(group: loop, startsLive: false)
+        let connection = try EmbeddedConnection(fanOut: fanOut, loop: loop)
+        fanOut.streamStarted(at: 41)
+        try connection.send(text: #"{"id":5,"type":"subscribe","data":{"type":"collection","id":5}}"#)
+        #expect(try connection.received() == [.text(#"{"id":5,"type":"subscribe","data":{"group":"collection-5","position":41}}"#)])
+        connection.publish([("collection-5", event)])
+        #expect(try connection.received() == [.text(event)])
+    }
+
     @Test func aRefusedSubscribeIsAnsweredWithAccessDeniedAndDeliversNothing() throws {
         let connection = try EmbeddedConnection(accessPolicy: TokenPolicy())
         try connection.send(text: #"{"id":3,"type":"subscribe","auth_jwt":"wrong","data":{"type":"collection","id":5}}"#)
