@@ -44,16 +44,19 @@ BEGIN
         RETURN;
     END IF;
 
-    -- The numbering code of generated triggers in trigger capture: count the event, nothing
-    -- else (a negative rohrpost.seq was left by an allocation of 0009 or earlier).
-    CREATE OR REPLACE FUNCTION rohrpost.trigger_numbering_code() RETURNS text
+    -- The numbering code of generated triggers, now the same in both modes: count the
+    -- event, nothing else (a negative rohrpost.seq was left by an allocation of 0009 or
+    -- earlier). 0007 chose between a trigger-capture and a logical-capture code by mode;
+    -- both pieces and the choice go.
+    CREATE OR REPLACE FUNCTION rohrpost.numbering_code() RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
         SELECT $code$
     -- n: this event's number in the transaction (rohrpost.seq holds the last one). The
-    -- sequencer finds the transaction by its journal rows once it has committed and gives
-    -- it positions (see 0011_stamped_trigger_capture.sql); nothing to queue here.
+    -- sequencer gives the transaction positions once it has committed (trigger capture:
+    -- found by its journal rows, see 0011_stamped_trigger_capture.sql; logical capture:
+    -- from the replication stream); nothing to queue here.
     s := pg_catalog.current_setting('rohrpost.seq', true);
     IF s IS NULL OR s OPERATOR(pg_catalog.=) '' THEN
         n := 1;
@@ -63,8 +66,13 @@ BEGIN
     s := pg_catalog.set_config('rohrpost.seq', n::pg_catalog.text, true);
 $code$::text
     $fn$;
+    DROP FUNCTION rohrpost.trigger_numbering_code();
+    DROP FUNCTION rohrpost.logical_numbering_code();
 
-    -- send()'s event number, the same way, in both modes.
+    -- 0009's progress through a capped batch: this file's batches go on by stamp order.
+    ALTER TABLE rohrpost.sequencer DROP COLUMN after_ticket;
+
+    -- send()'s event number, the same way (a function: send() is no generated code).
     CREATE OR REPLACE FUNCTION rohrpost.next_event_seq() RETURNS integer
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -182,8 +190,7 @@ $code$::text
             seen := looked;
         END IF;
         upto := coalesce(state.target, pg_current_snapshot());
-        IF state.target IS NULL AND pg_snapshot_xmax(upto) = pg_snapshot_xmax(seen)
-           AND NOT EXISTS (SELECT FROM pg_snapshot_xip(seen) x WHERE pg_visible_in_snapshot(x, upto)) THEN
+        IF state.target IS NULL AND rohrpost.snapshot_covers(seen, upto) THEN
             -- Nothing finished since the last look (an idle database): no need to look.
             looked_at := upto;
             RETURN NEXT;
@@ -198,7 +205,7 @@ $code$::text
             IF state.target IS NOT NULL THEN
                 -- A target with nothing left: done with it.
                 PERFORM set_config('synchronous_commit', 'off', true);
-                UPDATE rohrpost.sequencer s SET snapshot = state.target, target = NULL, after_ticket = NULL
+                UPDATE rohrpost.sequencer s SET snapshot = state.target, target = NULL
                     WHERE s.target::text = state.target::text;
                 RETURN NEXT;
                 RETURN;
@@ -263,11 +270,11 @@ $code$::text
         )
         SELECT count(*), min(r.position), max(r.position + r.event_count - 1) INTO transactions, lo, hi FROM recorded r;
         IF n > max_transactions THEN
-            UPDATE rohrpost.sequencer SET target = upto, after_ticket = NULL;
+            UPDATE rohrpost.sequencer SET target = upto;
             pending := true;
         ELSE
             -- (A target that a switch to logical capture set meanwhile stays.)
-            UPDATE rohrpost.sequencer s SET snapshot = upto, after_ticket = NULL,
+            UPDATE rohrpost.sequencer s SET snapshot = upto,
                 target = CASE WHEN state.target IS NULL THEN s.target END;
             pending := EXISTS (SELECT FROM pg_snapshot_xip(upto) x WHERE x >= pg_snapshot_xmax(seen));
         END IF;
@@ -296,7 +303,7 @@ $code$::text
     SET search_path = pg_catalog, pg_temp
     AS $fn$
     BEGIN
-        UPDATE rohrpost.sequencer SET target = pg_current_snapshot(), after_ticket = NULL;
+        UPDATE rohrpost.sequencer SET target = pg_current_snapshot();
         RETURN NULL;
     END
     $fn$;

@@ -110,19 +110,16 @@ extension RohrpostConnectionHandler {
             close(with: .goingAway)
             return
         }
+        let recovered = if case .complete = backlog { true } else { false }
         let messages = state.messagesToSend(after: backlog)
-        guard case .complete = backlog else {
-            send(.confirming(group, recovered: false, position: state.position(after: backlog), to: state.request))
-            for message in messages { write(message.frame) }
-            flushEnqueued()
-            return
-        }
-        send(.confirming(group, recovered: true, position: state.position(after: backlog), to: state.request))
+        send(.confirming(group, recovered: recovered, position: state.position(after: backlog), to: state.request))
         for message in messages {
             write(message.frame)
         }
-        // Whatever the client saw or was just sent may still come by the live stream.
-        resumedThrough[group.name] = max(state.since, messages.last?.position ?? state.since)
+        if recovered {
+            // Whatever the client saw or was just sent may still come by the live stream.
+            resumedThrough[group.name] = max(state.since, messages.last?.position ?? state.since)
+        }
         flushEnqueued()
     }
 }

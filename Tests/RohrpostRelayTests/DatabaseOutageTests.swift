@@ -57,20 +57,29 @@ import Testing
             try await cluster.stop(immediately: immediately)
 
             let client = try await live.connect()
-            try await client.send(text: Self.resume(3, since: seen))
-            // The reply waits for the database; the connection answers pings meanwhile.
-            #expect(try await client.request(#"{"id": 4, "type": "ping"}"#) == #"{"id":4,"type":"pong"}"#)
-            try await client.expectNothing(for: .milliseconds(700))
-            try await cluster.start()
-            guard case .text(let reply) = try await client.receive(timeout: .seconds(30)) else {
-                Issue.record("no subscribe reply")
-                return
-            }
+            guard let reply = try await client.replyHeldUntilPostgresIsBack(to: Self.resume(3, since: seen), cluster: cluster) else { return }
             #expect(reply == #"{"id":3,"type":"subscribe","data":{"group":"collection-1","recovered":true,"position":\#(seen)}}"#)
             #expect(try await client.receiveEvents(2, timeout: .seconds(20)).map { $0.object["title"] as? String } == ["missed 1", "missed 2"])
             try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'live')")
             #expect(try await client.receiveEvent(timeout: .seconds(20)).object["title"] as? String == "live")
             try await client.expectNothing(for: .milliseconds(200))
         }
+    }
+}
+
+extension WebSocketTestClient {
+    /// Sends `request` while `cluster` is stopped and checks that its reply waits for the
+    /// database while the connection answers pings; starts the cluster again and returns
+    /// the reply (nil, recorded as an issue, when none came).
+    func replyHeldUntilPostgresIsBack(to request: String, cluster: PostgresCluster) async throws -> String? {
+        try await send(text: request)
+        #expect(try await self.request(#"{"id": 4, "type": "ping"}"#) == #"{"id":4,"type":"pong"}"#)
+        try await expectNothing(for: .milliseconds(700))
+        try await cluster.start()
+        guard case .text(let reply) = try await receive(timeout: .seconds(30)) else {
+            Issue.record("no reply once PostgreSQL was back")
+            return nil
+        }
+        return reply
     }
 }

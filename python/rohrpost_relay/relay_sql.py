@@ -20,6 +20,18 @@ def sql_file_text(file_name):
     return resources.files("rohrpost_relay").joinpath("sql", file_name).read_text(encoding="utf-8")
 
 
+#: SQL that numbers every committed transaction still waiting for positions, as the relay's
+#: sequencer would (reversing a capture migration leaves none behind).
+NUMBER_WHAT_WAITS = """
+DO $number$
+BEGIN
+    WHILE (SELECT s.transactions FROM rohrpost.sequence_commits() s) > 0 LOOP
+    END LOOP;
+END
+$number$;
+"""
+
+
 def _forget_version_sql(version):
     """SQL that removes ``version`` from rohrpost.schema_migrations, if that table exists."""
     return (

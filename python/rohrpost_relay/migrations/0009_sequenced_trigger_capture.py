@@ -10,7 +10,7 @@ import re
 
 from django.db import migrations
 
-from rohrpost_relay.relay_sql import RelaySQL, sql_file_text
+from rohrpost_relay.relay_sql import NUMBER_WHAT_WAITS, RelaySQL, sql_file_text
 
 
 def _allocate_positions_of_0007():
@@ -21,12 +21,7 @@ def _allocate_positions_of_0007():
 
 
 REVERSE = f"""
-DO $back$
-BEGIN
-    WHILE (SELECT s.transactions FROM rohrpost.sequence_commits() s) > 0 LOOP
-    END LOOP;
-END
-$back$;
+{NUMBER_WHAT_WAITS}
 {_allocate_positions_of_0007()}
 DROP FUNCTION IF EXISTS rohrpost.sequence_commits(integer);
 DROP FUNCTION IF EXISTS rohrpost.settled_position(interval);

@@ -1,9 +1,9 @@
 """sql/0011_stamped_trigger_capture.sql: trigger capture whose writers only append their
 journal rows; the sequencer finds committed transactions by their journal rows.
 
-Reversing first gives every watched table's trigger 0009's marker again (under the
-tables' locks), numbers what has committed meanwhile with this file's sequencer, and
-then puts back 0009's functions. A transaction that called rohrpost.send() before the
+Reversing first puts back 0007's numbering code (chosen by mode) and gives every watched
+table's trigger 0009's marker again (under the tables' locks), numbers what has committed
+meanwhile with this file's sequencer, and then puts back 0009's functions. A transaction that called rohrpost.send() before the
 reversal and commits after it goes unnumbered: stop such writers while reversing.
 """
 
@@ -11,7 +11,7 @@ import re
 
 from django.db import migrations
 
-from rohrpost_relay.relay_sql import RelaySQL, sql_file_text
+from rohrpost_relay.relay_sql import NUMBER_WHAT_WAITS, RelaySQL, sql_file_text
 
 
 def _create_function(file_name, name):
@@ -30,15 +30,13 @@ def _trigger_numbering_code_of_0006():
 
 
 REVERSE = f"""
+ALTER TABLE rohrpost.sequencer ADD COLUMN IF NOT EXISTS after_ticket bigint;
 {_trigger_numbering_code_of_0006()}
+{_create_function("0007_logical_capture.sql", "logical_numbering_code")}
+{_create_function("0007_logical_capture.sql", "numbering_code")}
 {_create_function("0006_messages.sql", "next_event_seq")}
 SELECT rohrpost.rewatch_all();
-DO $back$
-BEGIN
-    WHILE (SELECT s.transactions FROM rohrpost.sequence_commits() s) > 0 LOOP
-    END LOOP;
-END
-$back$;
+{NUMBER_WHAT_WAITS}
 DROP FUNCTION rohrpost.sequence_commits(integer, pg_snapshot);
 {_create_function("0009_sequenced_trigger_capture.sql", "sequence_commits")}
 {_create_function("0009_sequenced_trigger_capture.sql", "settled_position")}
