@@ -92,7 +92,7 @@ public struct JournalReader {
     private func withSchemaHint<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as PostgresError where error.sqlState == "3F000" || error.sqlState == "42883" || error.sqlState == "42P01" {
+        } catch let error as PostgresError where error.sqlState.map(SQLState.missingObject.contains) == true {
             throw PostgresError(
                 error.code,
                 "\(error.message) (the rohrpost schema is missing or old: run `rohrpost-relay migrate`)",

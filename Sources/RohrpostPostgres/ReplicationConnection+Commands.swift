@@ -32,9 +32,11 @@ extension ReplicationConnection {
         var message = primary ?? oneLine(String(cString: PQresultErrorMessage(result)))
         if message.isEmpty { message = "the server answered \(String(cString: PQresStatus(PQresultStatus(result))))" }
         var hint = ""
-        if message.contains("wal_level") {
+        // 55000 (object not in prerequisite state) covers several settings; only its
+        // text says that wal_level is the one.
+        if sqlState == SQLState.objectNotInPrerequisiteState, message.contains("wal_level") {
             hint = "; set wal_level = logical (postgresql.conf or ALTER SYSTEM) and restart PostgreSQL"
-        } else if sqlState == "55006" {
+        } else if sqlState == SQLState.objectInUse {
             hint = "; another connection is streaming from this slot"
         }
         return PostgresError(.queryFailed, "cannot \(action): \(message)\(hint)", sqlState: sqlState, serverMessage: primary)

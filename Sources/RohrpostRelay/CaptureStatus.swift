@@ -6,8 +6,8 @@ import Synchronization
 final class CaptureStatus: Sendable {
     /// One reading.
     struct Reading: Sendable, Hashable {
-        /// `trigger` or `logical`; nil before the first look at the database.
-        var mode: String?
+        /// The database's capture mode; nil before the first look at the database.
+        var mode: CaptureSwitch.Mode?
         /// Whether this replica streams the slot.
         var holding = false
         /// WAL the slot has not confirmed, in bytes.
@@ -23,7 +23,7 @@ final class CaptureStatus: Sendable {
     var reading: Reading { state.withLock { $0 } }
 
     /// Records the mode as last read from `rohrpost.capture` (the lag is sampled only in logical mode).
-    func modeRead(_ mode: String?) {
+    func modeRead(_ mode: CaptureSwitch.Mode?) {
         state.withLock { $0.mode = mode }
     }
 

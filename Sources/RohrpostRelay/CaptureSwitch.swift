@@ -117,7 +117,7 @@ public struct CaptureSwitch: Sendable {
                 _ = try connection.query("SELECT pg_drop_replication_slot($1)", [slot])
                 logger.info("dropped replication slot \(slot): trigger capture needs none")
                 return
-            } catch let error as PostgresError where error.message.contains("is active") {
+            } catch let error as PostgresError where error.sqlState == SQLState.objectInUse {
                 Thread.sleep(forTimeInterval: 0.1)
             }
         }

@@ -13,7 +13,7 @@ extension Relay {
         let readiness: @Sendable () -> Readiness = {
             let reading = capture.reading
             let bound = Double(maximumCaptureLag.components.seconds)
-            if listener.status == .listening, reading.mode == "logical", reading.lagSeconds > bound {
+            if listener.status == .listening, reading.mode == .logical, reading.lagSeconds > bound {
                 return .notReady(
                     reason: "the replication slot is \(Int(reading.lagSeconds)) s behind (\(reading.lagBytes) bytes), more than --max-capture-lag")
             }
@@ -44,7 +44,7 @@ extension Relay {
         census: ServerCensus, clientAddresses: Int, events: Int, listening: Bool, capture: CaptureStatus.Reading
     ) -> String {
         let logical =
-            capture.mode == "logical"
+            capture.mode == .logical
             ? #","capture":{"mode":"logical","holding_slot":\#(capture.holding),"lag_bytes":\#(capture.lagBytes),"lag_seconds":\#(Int(capture.lagSeconds))}"#
             : ""
         return #"{"clients":\#(census.connections),"client_addresses":\#(clientAddresses),"#

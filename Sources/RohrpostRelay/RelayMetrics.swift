@@ -45,7 +45,7 @@ final class RelayMetrics: Sendable {
     /// capture's gauges: whether it holds the slot (the role, in that mode), and its lag.
     func sample(_ capture: CaptureStatus.Reading) {
         Gauge(label: "rohrpost_sequencer_holding", factory: factory).record(capture.holding ? 1 : 0)
-        guard capture.mode == "logical" else { return }
+        guard capture.mode == .logical else { return }
         Gauge(label: "rohrpost_capture_holding_slot", factory: factory).record(capture.holding ? 1 : 0)
         Gauge(label: "rohrpost_capture_lag_bytes", factory: factory).record(capture.lagBytes)
         Gauge(label: "rohrpost_capture_lag_seconds", factory: factory).record(capture.lagSeconds)

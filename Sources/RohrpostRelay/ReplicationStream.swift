@@ -101,7 +101,7 @@ struct ReplicationStream: Sendable {
             try await replication.startReplication(slot: settings.slot, from: .invalid, publication: Self.publication)
             return
         } catch let error as PostgresError {
-            if error.message.contains("is active for PID") { throw Stop.slotTaken }
+            if error.sqlState == SQLState.objectInUse { throw Stop.slotTaken }
             // Missing, or invalidated (wal_status 'lost'): PostgreSQL's words differ by version.
             let state = try await pool.run { connection in
                 try connection.query("SELECT wal_status FROM pg_catalog.pg_replication_slots WHERE slot_name = $1", [settings.slot])

@@ -30,7 +30,7 @@ struct SQLHandlers: Sendable {
                     "SELECT rohrpost.call_handler($1, $2, $3::jsonb, $4::jsonb)::text", [schema, typeName, claims, data]
                 ).first?.first ?? nil
             }
-        } catch let error as PostgresError where error.sqlState == "RPNOH" {
+        } catch let error as PostgresError where error.sqlState == SQLState.noSQLHandler {
             throw UnknownHandler()
         } catch let error as PostgresError where error.code == .queryFailed {
             throw HandlerFailure(error.serverMessage ?? "The handler failed.")

@@ -85,7 +85,7 @@ struct Sequencer: Sendable {
     /// The mode and slot name, recorded for `/status`; nil before migration 7.
     private func readSettings(_ session: PostgresSession) async throws -> CaptureSettings? {
         let settings = try await session.withConnection { try CaptureSettings.read($0) }
-        status.modeRead(settings?.mode.rawValue)
+        status.modeRead(settings?.mode)
         return settings
     }
 }

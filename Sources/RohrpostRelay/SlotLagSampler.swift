@@ -12,7 +12,7 @@ struct SlotLagSampler: Sendable {
     /// Runs until cancelled.
     func run() async {
         while !Task.isCancelled {
-            guard status.reading.mode == "logical" else {
+            guard status.reading.mode == .logical else {
                 status.sampled(confirmed: nil, lagBytes: 0)
                 try? await Task.sleep(for: configuration.statusInterval)
                 continue

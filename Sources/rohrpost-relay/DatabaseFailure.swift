@@ -52,11 +52,11 @@ enum DatabaseFailure {
     static func line(_ error: PostgresError, command: String, table: String) -> String {
         guard error.code == .queryFailed else { return "\(command) \(table): \(line(error))" }
         switch error.sqlState {
-        case "42P01":  // undefined_table, from the ::regclass cast
+        case SQLState.undefinedTable:  // from the ::regclass cast
             return "\(command) \(table): there is no table \(table) in this database; check the name (schema-qualified, e.g. public.todo) and DATABASE_URL"
-        case "3F000" where error.serverMessage?.contains("\"rohrpost\"") == true, "42883":
+        case SQLState.invalidSchemaName where error.serverMessage?.contains("\"rohrpost\"") == true, SQLState.undefinedFunction:
             return "\(command) \(table): the rohrpost schema is missing or old in this database; run `rohrpost-relay migrate` first"
-        case "42501":  // insufficient_privilege
+        case SQLState.insufficientPrivilege:
             return "\(command) \(table): \(error.serverMessage ?? "permission denied"); connect as the table's owner (DATABASE_URL)"
         default:
             return "\(command) \(table): \(line(error))"
@@ -67,7 +67,8 @@ enum DatabaseFailure {
     /// error that says an object of schema `rohrpost` does not exist.
     private static func missingSchema(_ error: PostgresError) -> String? {
         let message = error.serverMessage ?? error.message
-        let missing = ["3F000", "42P01", "42883"].contains(error.sqlState ?? "") || message.contains("does not exist")
+        // Errors that reach here without a SQLSTATE (libpq's own) have only their words.
+        let missing = error.sqlState.map(SQLState.missingObject.contains) ?? message.contains("does not exist")
         guard missing, message.contains("rohrpost") else { return nil }
         return "\(message): the rohrpost schema is missing or old in this database; run `rohrpost-relay migrate` first"
     }
