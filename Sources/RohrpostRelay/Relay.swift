@@ -114,38 +114,53 @@ public final class Relay: Service, Sendable {
 
     /// Serves until graceful shutdown or cancellation, then shuts down in order.
     public func run() async throws {
-        let channel: any Channel
+        let handlers = registration.withLock { registration in
+            registration.started = true
+            return registration.handlers
+        }
+        let services = ServiceGroup(configuration: .init(services: dataPath(handlers), logger: logger))
+        var failure: (any Error)?
         do {
-            let handlers = registration.withLock { registration in
-                registration.started = true
-                return registration.handlers
-            }
-            channel = try await makeServer(handlers).start()
+            try await services.run()
         } catch {
-            serving.fail(error)
-            try? await eventLoops.shutdownGracefully()
-            throw error
+            failure = error
         }
-        serving.succeed(try channel.localAddress ?? SocketAddress(ipAddress: "0.0.0.0", port: 0))
-
-        await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await self.listener.run() }
-            tasks.addTask { await self.retention.run() }
-            tasks.addTask { await self.sequencer.run() }
-            tasks.addTask { await self.lagSampler.run() }
-            // Returns on graceful shutdown, throws on cancellation: either way, stop.
-            try? await gracefulShutdown()
-            logger.info(
-                "shutting down: closing clients with 1001",
-                metadata: ["shutdown.grace": "\(configuration.shutdownGrace)"])
-            try? await channel.close()
-            await fanOut.closeAllConnections(with: .goingAway, grace: configuration.shutdownGrace)
-            listener.stop()
-            tasks.cancelAll()
-        }
-        queries.shutdown()
+        // Answers waitUntilServing if the server never bound (a no-op once it did).
+        serving.fail(failure ?? RelayError("the relay stopped before it served"))
         try? await eventLoops.shutdownGracefully()
+        if let failure { throw failure }
         logger.info("relay stopped")
+    }
+
+    /// The relay's parts in the order they depend on each other. They all start at once;
+    /// graceful shutdown stops them from the last to the first: clients are closed (1001)
+    /// first, the query connections last.
+    private func dataPath(_ handlers: HandlerRegistry) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        let sequencer = sequencer, retention = retention, lagSampler = lagSampler, makeServer = makeServer
+        return [
+            // Resumes, authorization, SQL handlers, retention and the lag sampler query here.
+            .init(service: QueryPoolService(pool: queries), serviceName: "query connections"),
+            // One replica at a time numbers committed transactions (trigger or logical capture).
+            .init(service: LoopService { await sequencer.run() }, serviceName: "sequencer"),
+            // Reads numbered events from the journal and hands them to the fan-out.
+            .init(service: ListenerService(listener: listener), serviceName: "listener"),
+            .init(
+                service: LoopService { await retention.run() }, successTerminationBehavior: .ignore,
+                serviceName: "journal retention"),
+            .init(service: LoopService { await lagSampler.run() }, serviceName: "slot lag sampler"),
+            // Accepts WebSocket clients; the fan-out sends them what the listener hands it.
+            .init(
+                service: ClientService(
+                    server: { makeServer(handlers) }, fanOut: fanOut, serving: serving,
+                    grace: configuration.shutdownGrace, logger: logger),
+                serviceName: "WebSocket server"),
+        ]
+    }
+
+    deinit {
+        // A relay dropped without running still answers waitUntilServing (and its promise
+        // must not be left unfulfilled).
+        if !registration.withLock({ $0.started }) { serving.fail(RelayError("the relay was never run")) }
     }
 }
 
