@@ -34,10 +34,12 @@ public enum ServerProcess {
     ///
     /// With `pipes`, the child reads its stdin from `pipes.input` and writes its stdout to
     /// `pipes.output` (descriptors of this process, typically pipe ends); only its stderr
-    /// goes to `output` then.
+    /// goes to `output` then. With `errors`, stderr goes to that file instead. With
+    /// `environment`, the child gets exactly those variables rather than ours.
     @discardableResult
     public static func spawn(
-        _ argv: [String], output: String = "/dev/null", pipes: (input: Int32, output: Int32)? = nil
+        _ argv: [String], output: String = "/dev/null", pipes: (input: Int32, output: Int32)? = nil,
+        errors: String? = nil, environment: [String: String]? = nil
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -51,12 +53,22 @@ public enum ServerProcess {
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        if let errors {
+            posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        }
         _ = closeFrom?(&actions, 3)
 
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
+        let cEnvironment = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { cEnvironment?.forEach { free($0) } }
         var pid = pid_t()
-        let error = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        let error =
+            if var cEnvironment {
+                posix_spawn(&pid, argv[0], &actions, nil, cArguments, &cEnvironment)
+            } else {
+                posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+            }
         guard error == 0 else {
             throw PostgresError(.connectionFailed, "cannot start \(argv[0]): \(String(cString: strerror(error)))")
         }

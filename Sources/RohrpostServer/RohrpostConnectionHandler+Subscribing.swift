@@ -1,77 +1,90 @@
 import NIOCore
 import RohrpostProtocol
 
-/// Subscribing: the access policy's decision, token expiry and replacement, and resuming
-/// a group from `since` with no gap and no duplicate.
+/// Subscribing: carries out what `SubscriptionStateMachine` decides (ask the access
+/// policy, read a backlog, join, write, close) and feeds the answers back to it on this
+/// connection's event loop.
 extension RohrpostConnectionHandler {
-    /// Whether a subscribe to `group` stays within the subscription limit, counting the
-    /// subscribes still waiting for their decision (so waiting ones cannot pile up).
-    func hasRoomToSubscribe(to group: String) -> Bool {
-        let limit = shared.maximumSubscriptions
-        return subscribesInFlight < limit && (groups.contains(group) || groups.count + subscribesInFlight < limit)
+    /// Carries out `actions` in order.
+    func perform(_ actions: [SubscriptionStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .reply(let reply):
+                send(reply)
+            case .authorize(let group, let since, let request):
+                authorize(group, since: since, request: request)
+            case .join(let group):
+                _ = subscriptions?.add(self, to: group)
+            case .leave(let group):
+                subscriptions?.remove(self, from: group)
+            case .readBacklog(let group, let since):
+                readBacklog(group, since: since)
+            case .write(let messages):
+                for message in messages { write(message.frame) }
+            case .closeWhenTokenExpires(let expiry):
+                closeWhenTokenExpires(at: expiry)
+            case .recheck(let groups, let token):
+                recheck(groups, withNewToken: token)
+            case .close(let code):
+                close(with: code)
+            }
+        }
     }
 
     /// Asks the access policy once the live stream has started (a subscribe confirmed
-    /// earlier could miss events), then carries the subscribe out on this loop.
-    func startSubscribe(_ group: Group, since: Int64?, request: Request) {
-        subscribesInFlight += 1
+    /// earlier could miss events), then hands the decision to the state machine on this loop.
+    private func authorize(_ group: Group, since: Int64?, request: Request) {
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let (eventLoop, accessPolicy) = (eventLoop, shared.accessPolicy)
         shared.fanOut.liveStream.whenStarted {
             accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT) { decision in
                 guard eventLoop.inEventLoop else {
-                    eventLoop.execute { handler.value.subscribe(group, since: since, request: request, decision: decision) }
+                    eventLoop.execute { handler.value.decided(decision, group, since: since, request: request) }
                     return
                 }
-                handler.value.subscribe(group, since: since, request: request, decision: decision)
+                handler.value.decided(decision, group, since: since, request: request)
             }
         }
     }
 
-    /// Carries out a subscribe once the access policy has decided.
-    func subscribe(_ group: Group, since: Int64?, request: Request, decision: AccessDecision) {
-        subscribesInFlight -= 1
-        guard context != nil, !isClosing else { return }
-        guard case .allowed(let expiry) = decision else {
-            shared.metrics.authRefusals.increment()
-            send(.accessDenied(to: request))
-            flushEnqueued()
+    private func decided(_ decision: AccessDecision, _ group: Group, since: Int64?, request: Request) {
+        guard context != nil, !isClosing else {
+            subscription.decidedAfterClose()
             return
         }
-        if let expiry { closeWhenTokenExpires(at: expiry) }
-        if request.authJWT != token {
-            recheckGroups(withNewToken: request.authJWT, except: group.name)
-        }
-        if groups.insert(group.name).inserted {
-            _ = subscriptions?.add(self, to: group.name)
-        }
-        switch (since, shared.backlogSource) {
-        case (let since?, let source?) where resuming[group.name] == nil:
-            resume(group, since: since, request: request, from: source)
-        case (.some, nil):
-            // Without a journal nothing can be recovered: subscribed from now.
-            send(.confirming(group, recovered: false, position: subscriptions?.position, to: request))
-        case (.some, .some):
-            // A resume already under way for this group sends the backlog and says where.
-            send(.confirming(group, recovered: true, to: request))
-        case (.none, _):
-            send(.confirming(group, position: resuming[group.name] == nil ? subscriptions?.position : nil, to: request))
-        }
+        if decision == .denied { shared.metrics.authRefusals.increment() }
+        perform(
+            subscription.decided(
+                decision, group: group, since: since, request: request, livePosition: subscriptions?.position))
         flushEnqueued()
     }
 
-    /// A newer token replaces the old one: each group the connection is in must still be
-    /// allowed with it, else the connection is closed with 4403 (the client cannot be told
-    /// otherwise without an unasked message).
-    func recheckGroups(withNewToken newToken: String?, except newGroup: String) {
-        token = newToken
+    /// Reads `group`'s backlog after `since` and hands it to the state machine on this loop.
+    private func readBacklog(_ group: Group, since: Int64) {
+        guard let source = shared.backlogSource else { return }
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let eventLoop = eventLoop
-        for group in groups where group != newGroup {
+        source.backlog(for: group.name, after: since) { backlog in
+            eventLoop.execute {
+                let connection = handler.value
+                connection.perform(
+                    connection.subscription.backlogRead(backlog, for: group, isOpen: connection.context != nil && !connection.isClosing))
+                connection.flushEnqueued()
+            }
+        }
+    }
+
+    /// A newer token replaces the old one: each of `groups` must still be allowed with it,
+    /// else the connection is closed with 4403 (the client cannot be told otherwise without
+    /// an unasked message).
+    private func recheck(_ groups: [String], withNewToken newToken: String?) {
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let eventLoop = eventLoop
+        for group in groups {
             shared.accessPolicy.authorize(subscribeTo: group, token: newToken) { decision in
                 guard decision == .denied else { return }
                 eventLoop.execute {
-                    guard handler.value.token == newToken else { return }  // a newer token decides
+                    guard handler.value.subscription.isCurrentToken(newToken) else { return }  // a newer token decides
                     handler.value.close(with: .accessRevoked)
                 }
             }
@@ -79,47 +92,12 @@ extension RohrpostConnectionHandler {
     }
 
     /// Closes the connection with 4401 when the newest token it subscribed with expires.
-    func closeWhenTokenExpires(at expiry: ContinuousClock.Instant) {
+    private func closeWhenTokenExpires(at expiry: ContinuousClock.Instant) {
         tokenExpiry?.cancel()
         let remaining = ContinuousClock.now.duration(to: expiry)
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         tokenExpiry = eventLoop.scheduleTask(in: TimeAmount(max(.zero, remaining))) {
             handler.value.close(with: .tokenExpired)
         }
-    }
-
-
-    /// Starts reading `group`'s backlog after `since`; live messages for the group are held
-    /// until it is in, then the reply, the backlog and the held messages go out in order.
-    func resume(_ group: Group, since: Int64, request: Request, from source: any BacklogSource) {
-        resuming[group.name] = ResumingGroup(request: request, since: since, joinedAt: subscriptions?.position)
-        let handler = NIOLoopBound(self, eventLoop: eventLoop)
-        let eventLoop = eventLoop
-        source.backlog(for: group.name, after: since) { backlog in
-            eventLoop.execute {
-                handler.value.finishResume(group, backlog)
-            }
-        }
-    }
-
-    /// Answers a resuming subscribe once its backlog is read: the reply, the backlog, then
-    /// the live messages held meanwhile.
-    func finishResume(_ group: Group, _ backlog: Backlog) {
-        guard let state = resuming.removeValue(forKey: group.name), context != nil, !isClosing else { return }
-        if case .stopping = backlog {
-            close(with: .goingAway)
-            return
-        }
-        let recovered = if case .complete = backlog { true } else { false }
-        let messages = state.messagesToSend(after: backlog)
-        send(.confirming(group, recovered: recovered, position: state.position(after: backlog), to: state.request))
-        for message in messages {
-            write(message.frame)
-        }
-        if recovered {
-            // Whatever the client saw or was just sent may still come by the live stream.
-            resumedThrough[group.name] = max(state.since, messages.last?.position ?? state.since)
-        }
-        flushEnqueued()
     }
 }

@@ -7,14 +7,14 @@ extension RohrpostConnectionHandler {
     /// (the caller then flushes the client once for the whole batch).
     func enqueue(_ message: GroupMessage) -> Bool {
         guard let context, !isClosing else { return false }
-        if !resuming.isEmpty, resuming[message.group] != nil {
-            resuming[message.group]!.hold(message)
-            if resuming[message.group]!.heldBytes > shared.maximumPendingBytes { close(with: .tooSlow) }
+        switch subscription.live(message) {
+        case .send:
+            break
+        case .drop:
             return false
-        }
-        if !resumedThrough.isEmpty, let sent = resumedThrough[message.group] {
-            guard message.position > sent else { return false }
-            resumedThrough[message.group] = nil  // the live stream has passed the backlog
+        case .held(let tooMuchHeld):
+            if tooMuchHeld { close(with: .tooSlow) }
+            return false
         }
         let frame = message.frame
         let needsFlush = unflushedBytes == 0
@@ -69,9 +69,8 @@ extension RohrpostConnectionHandler {
     static let closeGrace = TimeAmount.seconds(1)
 
     func leaveAllGroups() {
-        for group in groups {
+        for group in subscription.leaveAll() {
             subscriptions?.remove(self, from: group)
         }
-        groups.removeAll()
     }
 }

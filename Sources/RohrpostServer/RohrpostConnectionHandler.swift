@@ -21,19 +21,10 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
     let clientAddress: IPAddress?
     var context: ChannelHandlerContext?
     var subscriptions: LoopSubscriptions?
-    var groups: Set<String> = []
-    /// Groups whose backlog is being read for a subscribe with `since`.
-    var resuming: [String: ResumingGroup] = [:]
-    /// Per resumed group, the last position its backlog sent: the live stream may still
-    /// bring those events (the listener can be behind the database); they are dropped.
-    var resumedThrough: [String: Int64] = [:]
+    /// The groups, resumes and token: what decides what the client is sent.
+    var subscription: SubscriptionStateMachine
     /// Custom-handler calls awaiting their reply.
     var callsInFlight = 0
-    /// Subscribes awaiting the access policy or the start of the live stream; they count
-    /// against the subscription limit so waiting ones cannot pile up.
-    var subscribesInFlight = 0
-    /// The token of the latest allowed subscribe; a different one re-checks every group.
-    var token: String?
     /// The client's allowance of messages.
     var rate: MessageRate
     /// Closes the connection when the token of its latest subscribe expires.
@@ -52,6 +43,9 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         self.writer = writer
         self.eventLoop = writer.eventLoop
         self.rate = MessageRate(perSecond: context.messagesPerSecond, burst: context.messageBurst, now: .now())
+        self.subscription = SubscriptionStateMachine(
+            maximumSubscriptions: context.maximumSubscriptions, maximumHeldBytes: context.maximumPendingBytes,
+            canResume: context.backlogSource != nil)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -165,18 +159,9 @@ final class RohrpostConnectionHandler: ChannelInboundHandler {
         case .ping:
             send(.pong(to: request))
         case .subscribe(let group, let since):
-            guard hasRoomToSubscribe(to: group.name) else {
-                send(.error("Too many subscriptions on this connection (at most \(shared.maximumSubscriptions)).", to: request))
-                return
-            }
-            startSubscribe(group, since: since, request: request)
+            perform(subscription.subscribeRequested(group, since: since, request: request))
         case .unsubscribe(let group):
-            if groups.remove(group.name) != nil {
-                subscriptions?.remove(self, from: group.name)
-            }
-            resuming[group.name] = nil
-            resumedThrough[group.name] = nil
-            send(.confirming(group, to: request))
+            perform(subscription.unsubscribeRequested(group, request: request))
         case .invalid(let reply):
             send(reply)
         case .other(let typeName):

@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import RelayTestSupport
 import RohrpostAuth
 import Synchronization
 
@@ -72,13 +73,8 @@ struct TestKeys: Sendable {
     }
 
     private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        let (status, output) = try TestProcess.run([tool] + arguments)
+        guard status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: output]) }
     }
 }
 

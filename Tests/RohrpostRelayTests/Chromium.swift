@@ -1,4 +1,5 @@
 import Foundation
+import RelayTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -33,34 +34,23 @@ struct Chromium {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let domFile = scratch.appendingPathComponent("dom.html")
         let logFile = scratch.appendingPathComponent("stderr.txt")
-        _ = FileManager.default.createFile(atPath: domFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         // Root needs --no-sandbox; a private profile keeps parallel runs apart.
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-            "--user-data-dir=\(scratch.appendingPathComponent("profile").path)", "--window-size=1000,700",
-            "--virtual-time-budget=\(budget.components.seconds * 1000)",
-        ] + (screenshot.map { ["--screenshot=\($0.path)"] } ?? []) + ["--dump-dom", url]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: domFile)
-        process.standardError = try FileHandle(forWritingTo: logFile)
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                throw LiveRelayError("chromium did not finish loading \(url) within 20 s")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        let process = try TestProcess(
+            [
+                executable, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                "--user-data-dir=\(scratch.appendingPathComponent("profile").path)", "--window-size=1000,700",
+                "--virtual-time-budget=\(budget.components.seconds * 1000)",
+            ] + (screenshot.map { ["--screenshot=\($0.path)"] } ?? []) + ["--dump-dom", url],
+            output: domFile.path, errors: logFile.path)
+        guard let status = try await process.waitForExit(timeout: .seconds(20)) else {
+            process.send(SIGKILL)
+            process.waitUntilExit()
+            throw LiveRelayError("chromium did not finish loading \(url) within 20 s")
         }
-        let dom = try String(contentsOf: domFile, encoding: .utf8)
-        guard process.terminationStatus == 0, !dom.isEmpty else {
+        let dom = (try? String(contentsOf: domFile, encoding: .utf8)) ?? ""
+        guard status == 0, !dom.isEmpty else {
             let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            throw LiveRelayError("chromium exited with \(process.terminationStatus) loading \(url):\n\(log.suffix(2000))")
+            throw LiveRelayError("chromium exited with \(status) loading \(url):\n\(log.suffix(2000))")
         }
         return dom
     }

@@ -27,16 +27,8 @@ import Testing
         try await client.send(text: #"{"id": 1, "type": "subscribe", "data": {"type": "todo"}}"#)
         #expect(try await client.receiveJSON()["error"] == nil)
 
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: "/bin/sh")
-        psql.arguments = ["-c", printed]
-        let output = Pipe()
-        psql.standardOutput = output
-        psql.standardError = output
-        try psql.run()
-        psql.waitUntilExit()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(psql.terminationStatus == 0 && said.contains("UPDATE 1"), "\(printed): \(said)")
+        let (status, said) = try TestProcess.run(["/bin/sh", "-c", printed])
+        #expect(status == 0 && said.contains("UPDATE 1"), "\(printed): \(said)")
 
         // The writer's own updates come too; the printed line's is among the next ones.
         var sawHello = false

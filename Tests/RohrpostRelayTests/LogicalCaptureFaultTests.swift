@@ -310,15 +310,11 @@ import Testing
     /// Runs `rohrpost-relay serve --auth none --port 0` with `arguments` until it exits:
     /// its exit status and what it wrote to standard error.
     private static func serveUntilExit(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rohrpost-relay")
-        process.arguments = ["serve", "--auth", "none", "--port", "0"] + arguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rohrpost-relay")
+        let errors = NSTemporaryDirectory() + "relay-stderr-\(UUID().uuidString).log"
+        defer { unlink(errors) }
+        let status = try TestProcess([binary.path, "serve", "--auth", "none", "--port", "0"] + arguments, errors: errors).waitUntilExit()
+        return (status, (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
     }
 
     private static func ready(_ port: Int) async -> Bool {

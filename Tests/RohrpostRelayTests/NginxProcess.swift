@@ -11,7 +11,7 @@ import Glibc
 /// writes in a temporary prefix.
 final class NginxProcess {
     let port: Int
-    private let process: Process
+    private let process: TestProcess
     private let prefix: URL
 
     /// Starts nginx on a free port in front of the relays on `upstreamPorts` and waits until
@@ -63,11 +63,7 @@ final class NginxProcess {
             """
         let file = prefix.appendingPathComponent("nginx.conf")
         try configuration.write(to: file, atomically: true, encoding: .utf8)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-c", file.path, "-p", p, "-g", "daemon off;"]
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try TestProcess([binary, "-c", file.path, "-p", p, "-g", "daemon off;"], output: "/dev/stderr")
         let deadline = ContinuousClock.now + .seconds(10)
         while (try? await PlainHTTP.get("/", port: port)) == nil {
             guard ContinuousClock.now < deadline, process.isRunning else {
@@ -81,7 +77,7 @@ final class NginxProcess {
     /// Stops nginx at once (SIGTERM is its fast shutdown) and removes its files.
     func stop() {
         if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+            process.send(SIGTERM)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: prefix)

@@ -4,7 +4,8 @@ import RelayTestSupport
 /// The `rohrpost-relay` executable run as a child process with its output in files: for
 /// tests of what a user sees on the terminal (error lines, the demo's banner, log lines).
 final class RelayCommand {
-    private let process = Process()
+    private let process: TestProcess
+    private let arguments: [String]
     private let stdoutFile: URL
     private let stderrFile: URL
 
@@ -26,13 +27,10 @@ final class RelayCommand {
                 throw LiveRelayError("cannot create \(file.path)")
             }
         }
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
-        process.standardError = try FileHandle(forWritingTo: stderrFile)
-        try process.run()
+        self.arguments = arguments
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) { $1 }
+        process = try TestProcess(
+            [Self.binary.path] + arguments, output: stdoutFile.path, errors: stderrFile.path, environment: environment)
     }
 
     /// Runs `rohrpost-relay arguments...` until it exits (at most `timeout`): its status
@@ -58,7 +56,7 @@ final class RelayCommand {
             let text = inErrors ? stderr : stdout
             if let range = text.range(of: pattern, options: .regularExpression) { return String(text[range]) }
             guard process.isRunning, ContinuousClock.now < deadline else {
-                throw LiveRelayError("no /\(pattern)/ from rohrpost-relay \(process.arguments ?? []):\n\(stdout)\n\(stderr)")
+                throw LiveRelayError("no /\(pattern)/ from rohrpost-relay \(arguments):\n\(stdout)\n\(stderr)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -66,26 +64,20 @@ final class RelayCommand {
 
     /// Waits up to `timeout` for the process to exit on its own; its exit status.
     func waitForExit(timeout: Duration) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { throw LiveRelayError("rohrpost-relay \(process.arguments ?? []) still runs") }
-            try await Task.sleep(for: .milliseconds(20))
+        guard let status = try await process.waitForExit(timeout: timeout) else {
+            throw LiveRelayError("rohrpost-relay \(arguments) still runs")
         }
-        return process.terminationStatus
+        return status
     }
 
     /// SIGTERM, then waits for the exit: its status.
     @discardableResult
     func terminate() async throws -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.send(SIGTERM)
         return try await waitForExit(timeout: .seconds(20))
     }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
         try? FileManager.default.removeItem(at: stdoutFile)
         try? FileManager.default.removeItem(at: stderrFile)
     }

@@ -5,7 +5,7 @@ import RelayTestSupport
 /// way an operator or the kernel would (SIGKILL), which no in-process relay can show.
 final class RelayProcess {
     let port: Int
-    private let process: Process
+    private let process: TestProcess
 
     /// Starts `rohrpost-relay serve` on `port` against `databaseURL`, with `arguments`
     /// added, and waits until a WebSocket client can connect.
@@ -16,13 +16,9 @@ final class RelayProcess {
             throw LiveRelayError("no rohrpost-relay executable at \(binary.path): build it first (swift build)")
         }
         self.port = port
-        process = Process()
-        process.executableURL = binary
-        process.arguments = [
-            "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning", "--auth", "none",
-        ] + arguments
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try TestProcess(
+            [binary.path, "serve", "--database-url", databaseURL, "--port", String(port), "--log-level", "warning", "--auth", "none"]
+                + arguments, output: "/dev/stderr")
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
             if let client = try? await WebSocketTestClient.connect(port: port) {
@@ -37,28 +33,19 @@ final class RelayProcess {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw LiveRelayError(
-            "rohrpost-relay exited with status \(process.terminationStatus) instead of serving on port \(port)")
+            "rohrpost-relay exited with status \(process.exitStatus ?? -1) instead of serving on port \(port)")
     }
 
     /// Ends the relay with SIGKILL: no close frames, no cleanup.
     func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.send(SIGKILL)
         process.waitUntilExit()
     }
 
     /// Sends SIGTERM, as an operator or Kubernetes would, and waits up to `timeout` for the
     /// process to exit; returns its exit status, or nil if it still runs.
     func terminate(timeout: Duration) async throws -> Int32? {
-        Glibc.kill(process.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { return nil }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return process.terminationStatus
-    }
-
-    deinit {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.send(SIGTERM)
+        return try await process.waitForExit(timeout: timeout)
     }
 }

@@ -22,20 +22,11 @@ import Testing
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("relay-startup-\(UUID().uuidString).log")
         try #require(FileManager.default.createFile(atPath: log.path, contents: nil))
         defer { try? FileManager.default.removeItem(at: log) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [
-            "-c", #"ulimit -Sn 256 && exec "$0" serve --database-url "$1" --port "$2" --auth none --log-level info"#,
-            binary, database.connectionString, String(try LoopbackPort.free()),
-        ]
-        let output = try FileHandle(forWritingTo: log)
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        let process = try TestProcess(
+            [
+                "/bin/bash", "-c", #"ulimit -Sn 256 && exec "$0" serve --database-url "$1" --port "$2" --auth none --log-level info"#,
+                binary, database.connectionString, String(try LoopbackPort.free()),
+            ], output: log.path)
 
         let deadline = ContinuousClock.now + .seconds(15)
         var text = ""

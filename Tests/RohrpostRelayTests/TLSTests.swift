@@ -53,19 +53,13 @@ struct SelfSignedCertificate {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("rohrpost-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        let (status, output) = try TestProcess.run([
+            "/usr/bin/env", "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-days", "1",
             "-keyout", folder.appendingPathComponent("key.pem").path, "-out", folder.appendingPathComponent("cert.pem").path,
-        ]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else {
-            throw LiveRelayError("openssl req exited with \(openssl.terminationStatus); is openssl installed?")
+        ])
+        guard status == 0 else {
+            throw LiveRelayError("openssl req exited with \(status); is openssl installed? \(output)")
         }
     }
 
