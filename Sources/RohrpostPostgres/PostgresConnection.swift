@@ -3,9 +3,12 @@ import Foundation
 
 /// One libpq connection, owned by the thread that made it.
 ///
-/// Every call blocks that thread, so a connection lives on a dedicated thread (see
-/// `onDedicatedThread`), never on an event loop or the cooperative pool. The `PGconn` is
-/// freed in `deinit`, and every `PGresult` right where it is taken.
+/// Every call blocks that thread, so a connection lives on a thread of its own, never on an
+/// event loop or the cooperative pool. The rule, for new code: a connection is held by a
+/// `PostgresSession` (an actor whose executor is the connection's thread; one-off work uses
+/// `PostgresSession.withConnection`), or by the `QueryPool`, `Listener` or
+/// `ReplicationConnection` threads, which predate it. The `PGconn` is freed in `deinit`,
+/// and every `PGresult` right where it is taken.
 public final class PostgresConnection {
     private let connection: OpaquePointer
 

@@ -48,6 +48,14 @@ public actor PostgresSession {
 }
 
 extension PostgresSession {
+    /// Connects, runs `body` with the connection on the session's own thread, and closes:
+    /// for one-off work such as a migration or a capture switch.
+    public static func withConnection<Value: Sendable>(
+        connectionString: String, applicationName: String, _ body: @Sendable (PostgresConnection) throws -> Value
+    ) async throws -> Value {
+        try await connect(connectionString: connectionString, applicationName: applicationName).withConnection(body)
+    }
+
     /// Runs `body` with the session's connection, on the session's thread.
     public func withConnection<Value: Sendable>(_ body: @Sendable (PostgresConnection) throws -> Value) throws -> Value {
         try body(open())

@@ -20,6 +20,8 @@ public struct CaptureSwitch: Sendable {
     /// How long a switch to trigger capture waits for the slot to catch up.
     public var catchUpTimeout: Duration = .seconds(60)
 
+    private static let applicationName = "rohrpost-relay capture"
+
     /// A switch for the database at `connectionString`.
     public init(connectionString: String) {
         self.connectionString = connectionString
@@ -30,8 +32,8 @@ public struct CaptureSwitch: Sendable {
     public func switchTo(_ mode: Mode, logger: Logger) async throws -> Mode {
         let connectionString = connectionString
         let timeout = catchUpTimeout
-        return try await onDedicatedThread(name: "rohrpost-capture-switch") {
-            let connection = try PostgresConnection(connectionString: connectionString, applicationName: "rohrpost-relay capture")
+        return try await PostgresSession.withConnection(connectionString: connectionString, applicationName: Self.applicationName) {
+            connection in
             guard let slot = try CaptureSettings.read(connection)?.slot else {
                 throw PostgresError(.unexpectedResult, "rohrpost.capture is missing or empty: run rohrpost-relay migrate")
             }
@@ -61,8 +63,8 @@ public struct CaptureSwitch: Sendable {
     /// role's REPLICATION) when it is in logical capture and something is missing.
     public func checkTakingPart() async throws {
         let connectionString = connectionString
-        try await onDedicatedThread(name: "rohrpost-capture-check") {
-            let connection = try PostgresConnection(connectionString: connectionString, applicationName: "rohrpost-relay capture")
+        try await PostgresSession.withConnection(connectionString: connectionString, applicationName: Self.applicationName) {
+            connection in
             if try CaptureSettings.read(connection)?.mode == .logical { try Self.checkLogicalReplication(connection) }
         }
     }
@@ -70,8 +72,8 @@ public struct CaptureSwitch: Sendable {
     /// The database's capture mode; nil before migration 7 (no `rohrpost.capture`).
     public func currentMode() async throws -> Mode? {
         let connectionString = connectionString
-        return try await onDedicatedThread(name: "rohrpost-capture-mode") {
-            try CaptureSettings.read(PostgresConnection(connectionString: connectionString, applicationName: "rohrpost-relay capture"))?.mode
+        return try await PostgresSession.withConnection(connectionString: connectionString, applicationName: Self.applicationName) {
+            try CaptureSettings.read($0)?.mode
         }
     }
 

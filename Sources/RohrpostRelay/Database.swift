@@ -37,16 +37,12 @@ public struct Database: Sendable {
         }
     }
 
-    /// Runs `body` with a new connection on a dedicated thread.
+    /// Runs `body` with a new connection, on that connection's own thread.
     public func withConnection<Value: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) throws -> Value
     ) async throws -> Value {
-        let connectionString = connectionString
-        return try await onDedicatedThread {
-            let connection = try PostgresConnection(
-                connectionString: connectionString, applicationName: "rohrpost-relay admin")
-            return try body(connection)
-        }
+        try await PostgresSession.withConnection(
+            connectionString: connectionString, applicationName: "rohrpost-relay admin", body)
     }
 
     /// A PostgreSQL array literal of `values`, each quoted.
