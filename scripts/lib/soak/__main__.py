@@ -98,7 +98,7 @@ async def soak(args):
             writer.stop()
         await asyncio.gather(*writer_tasks)
         say("writes and faults stopped; waiting for every event to be numbered and delivered")
-        await verdict.wait_until_delivered(clients, args.mode, say)
+        await verdict.wait_until_delivered(clients, say)
         for client in clients:
             await client.stop()
         await asyncio.gather(*tasks)

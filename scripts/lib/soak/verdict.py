@@ -45,20 +45,21 @@ class Verdict:
             text += f" [{time.monotonic() - when:.1f} s after {kind}]"
         self.violations.append((client.name, text))
 
-    async def wait_until_delivered(self, clients, mode, say):
+    async def wait_until_delivered(self, clients, say):
         deadline = time.monotonic() + DELIVERY_TIMEOUT
-        if mode == "logical":
-            while True:  # committed but not yet numbered by the slot's holder
-                rows = await self.postgres.query(
-                    "SELECT count(*) FROM rohrpost.journal j WHERE NOT EXISTS "
-                    "(SELECT FROM rohrpost.commits c WHERE c.xid = j.xid)")
-                if rows[0][0] == 0:
-                    break
-                if time.monotonic() > deadline:
-                    self.violations.append(("-", f"{rows[0][0]} journal rows still unnumbered "
-                                                 f"{DELIVERY_TIMEOUT} s after the writes stopped"))
-                    return
-                await asyncio.sleep(0.5)
+        # Committed but not yet numbered by the sequencer: both capture modes number after
+        # commit (trigger capture since sql/0011), so "caught up" means nothing until then.
+        while True:
+            rows = await self.postgres.query(
+                "SELECT count(*) FROM rohrpost.journal j WHERE NOT EXISTS "
+                "(SELECT FROM rohrpost.commits c WHERE c.xid = j.xid)")
+            if rows[0][0] == 0:
+                break
+            if time.monotonic() > deadline:
+                self.violations.append(("-", f"{rows[0][0]} journal rows still unnumbered "
+                                             f"{DELIVERY_TIMEOUT} s after the writes stopped"))
+                return
+            await asyncio.sleep(0.5)
         while True:
             behind = await self._behind(clients)
             quiet = all(time.monotonic() - c.last_event_at > QUIET for c in clients)
