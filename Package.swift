@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "RohrpostAuthTests",
             dependencies: [
-                "RohrpostAuth", "RohrpostProtocol", "RohrpostRelay", "RelayTestSupport",
+                "RohrpostAuth", "RohrpostPostgres", "RohrpostProtocol", "RohrpostRelay", "RelayTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]

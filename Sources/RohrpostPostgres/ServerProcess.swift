@@ -18,15 +18,27 @@ public enum ServerProcess {
         let outputPath = NSTemporaryDirectory() + "rohrpost-process-\(UInt64.random(in: .min ... .max)).log"
         defer { unlink(outputPath) }
         let pid = try spawn(argv, output: outputPath)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let status = exitStatus(of: pid, blocking: true)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        // WIFEXITED and WEXITSTATUS are macros Swift cannot import.
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+        guard status == 0 else {
             let name = URL(fileURLWithPath: argv.first { !$0.hasPrefix("-") && !$0.hasSuffix("runuser") && $0 != "postgres" } ?? argv[0]).lastPathComponent
             throw PostgresError(.connectionFailed, "\(name) failed: \(output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return output
+    }
+
+    /// Reaps child `pid` once it has ended and returns its exit status (128 + the signal when
+    /// a signal ended it); nil while it runs (only when not `blocking`), -1 when it is not
+    /// a child of this process (any more).
+    public static func exitStatus(of pid: pid_t, blocking: Bool) -> Int32? {
+        var status: Int32 = 0
+        var result: pid_t
+        repeat {
+            result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+        } while result == -1 && errno == EINTR
+        guard result == pid else { return result == 0 ? nil : -1 }
+        // WIFEXITED, WEXITSTATUS and WTERMSIG are macros Swift cannot import.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// Starts `argv` with stdin from /dev/null, stdout and stderr to `output`, and no other

@@ -30,9 +30,7 @@ public struct CaptureSwitch: Sendable {
     /// Switches to `mode`; returns the mode the database was in.
     @discardableResult
     public func switchTo(_ mode: Mode, logger: Logger) async throws -> Mode {
-        let connectionString = connectionString
-        let timeout = catchUpTimeout
-        return try await PostgresSession.withConnection(connectionString: connectionString, applicationName: Self.applicationName) {
+        try await PostgresSession.withConnection(connectionString: connectionString, applicationName: Self.applicationName) {
             connection in
             guard let slot = try CaptureSettings.read(connection)?.slot else {
                 throw PostgresError(.unexpectedResult, "rohrpost.capture is missing or empty: run rohrpost-relay migrate")
@@ -48,7 +46,7 @@ public struct CaptureSwitch: Sendable {
             case .trigger:
                 break
             }
-            let seconds = Double(timeout.components.seconds)
+            let seconds = Double(catchUpTimeout.components.seconds)
             let previous = try connection.query(
                 "SELECT rohrpost.set_capture_mode($1, make_interval(secs => $2::double precision))",
                 [mode.rawValue, String(seconds)]
@@ -62,7 +60,6 @@ public struct CaptureSwitch: Sendable {
     /// line naming what logical replication lacks (wal_level, slots, WAL senders, the
     /// role's REPLICATION) when it is in logical capture and something is missing.
     public func checkTakingPart() async throws {
-        let connectionString = connectionString
         try await PostgresSession.withConnection(connectionString: connectionString, applicationName: Self.applicationName) {
             connection in
             if try CaptureSettings.read(connection)?.mode == .logical { try Self.checkLogicalReplication(connection) }
@@ -71,8 +68,7 @@ public struct CaptureSwitch: Sendable {
 
     /// The database's capture mode; nil before migration 7 (no `rohrpost.capture`).
     public func currentMode() async throws -> Mode? {
-        let connectionString = connectionString
-        return try await PostgresSession.withConnection(connectionString: connectionString, applicationName: Self.applicationName) {
+        try await PostgresSession.withConnection(connectionString: connectionString, applicationName: Self.applicationName) {
             try CaptureSettings.read($0)?.mode
         }
     }

@@ -144,9 +144,9 @@ struct SubscriptionStateMachine {
 
     /// A live message of one of the connection's groups.
     mutating func live(_ message: GroupMessage) -> LiveAction {
-        if !resuming.isEmpty, resuming[message.group] != nil {
-            resuming[message.group]!.hold(message)
-            return .held(tooMuchHeld: resuming[message.group]!.heldBytes > maximumHeldBytes)
+        if !resuming.isEmpty, let index = resuming.index(forKey: message.group) {
+            resuming.values[index].hold(message)
+            return .held(tooMuchHeld: resuming.values[index].heldBytes > maximumHeldBytes)
         }
         if !resumedThrough.isEmpty, let sent = resumedThrough[message.group] {
             guard message.position > sent else { return .drop }

@@ -23,12 +23,10 @@ final class ChildProcess: Sendable {
         try ServerProcess.run(argv)
     }
 
-    /// Waits for the end; returns the exit status (the raw wait status when killed).
+    /// Waits for the end; returns the exit status (128 + the signal when killed).
     @discardableResult
     func wait() -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return status & 0x7f == 0 ? (status >> 8) & 0xff : status
+        ServerProcess.exitStatus(of: pid, blocking: true) ?? -1
     }
 
     /// Sends SIGTERM and waits up to `seconds`, then SIGKILL; then removes the log (an
@@ -38,9 +36,8 @@ final class ChildProcess: Sendable {
         defer { removeLog() }
         kill(pid, SIGTERM)
         let deadline = monotonicSeconds() + seconds
-        var status: Int32 = 0
         while monotonicSeconds() < deadline {
-            if waitpid(pid, &status, WNOHANG) == pid { return }
+            if ServerProcess.exitStatus(of: pid, blocking: false) != nil { return }
             usleep(20_000)
         }
         kill(pid, SIGKILL)

@@ -25,11 +25,8 @@ public final class TestProcess: Sendable {
     /// Whether the child still runs (it is reaped once it ended).
     public var isRunning: Bool {
         exit.withLock { exit in
-            guard exit == nil else { return false }
-            var status: Int32 = 0
-            guard waitpid(pid, &status, WNOHANG) == pid else { return true }
-            exit = Self.exitStatus(status)
-            return false
+            if exit == nil { exit = ServerProcess.exitStatus(of: pid, blocking: false) }
+            return exit == nil
         }
     }
 
@@ -58,20 +55,10 @@ public final class TestProcess: Sendable {
     @discardableResult
     public func waitUntilExit() -> Int32 {
         exit.withLock { exit in
-            if let exit { return exit }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            exit = Self.exitStatus(status)
-            return exit!
+            let status = exit ?? ServerProcess.exitStatus(of: pid, blocking: true) ?? -1
+            exit = status
+            return status
         }
-    }
-
-    /// Runs `argv` to its end (stdout and stderr together); its status and output.
-    public static func run(_ argv: [String]) throws -> (status: Int32, output: String) {
-        let output = NSTemporaryDirectory() + "test-process-\(UUID().uuidString).log"
-        defer { unlink(output) }
-        let status = try TestProcess(argv, output: output).waitUntilExit()
-        return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
     deinit {
@@ -79,10 +66,5 @@ public final class TestProcess: Sendable {
             kill(pid, SIGKILL)
             waitUntilExit()
         }
-    }
-
-    // WIFEXITED, WEXITSTATUS and WTERMSIG are macros Swift cannot import.
-    private static func exitStatus(_ status: Int32) -> Int32 {
-        status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }

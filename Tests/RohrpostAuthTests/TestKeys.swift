@@ -1,6 +1,6 @@
 import Foundation
 import JWTKit
-import RelayTestSupport
+import RohrpostPostgres
 import RohrpostAuth
 import Synchronization
 
@@ -73,8 +73,7 @@ struct TestKeys: Sendable {
     }
 
     private static func run(_ tool: String, _ arguments: [String]) throws {
-        let (status, output) = try TestProcess.run([tool] + arguments)
-        guard status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: output]) }
+        try ServerProcess.run([tool] + arguments)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOSSL
 import RelayTestSupport
+import RohrpostPostgres
 import RohrpostServer
 import Testing
 
@@ -53,14 +54,11 @@ struct SelfSignedCertificate {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("rohrpost-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let (status, output) = try TestProcess.run([
+        try ServerProcess.run([
             "/usr/bin/env", "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-days", "1",
             "-keyout", folder.appendingPathComponent("key.pem").path, "-out", folder.appendingPathComponent("cert.pem").path,
         ])
-        guard status == 0 else {
-            throw LiveRelayError("openssl req exited with \(status); is openssl installed? \(output)")
-        }
     }
 
     func remove() {

@@ -76,7 +76,8 @@ import Testing
         #expect(Self.words(machine.subscribeRequested(Group(name: "c"), since: nil, request: Self.subscribe(3))) == [
             #"reply {"id":3,"type":"subscribe","error":"Too many subscriptions on this connection (at most 2)."}"#
         ])
-        machine.decidedAfterClose()
+        // A decision frees its place: a denial leaves room for one more.
+        _ = machine.decided(.denied, group: Group(name: "a"), since: nil, request: Self.subscribe(1), livePosition: nil)
         #expect(Self.words(machine.subscribeRequested(Group(name: "c"), since: nil, request: Self.subscribe(4))) == ["authorize c"])
     }
 
