@@ -1,25 +1,27 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's `sql/*.sql` migrations into the target that uses this plugin,
-/// so the binary can apply them without the files beside it.
+/// Embeds the package's SQL, `sql/migrations/*.sql` and `sql/definitions/*.sql`, into the
+/// target that uses this plugin, so the binary can apply it without the files beside it.
 @main
 struct EmbedSQL: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let sqlDirectory = context.package.directoryURL.appending(path: "sql")
-        let files = try FileManager.default
-            .contentsOfDirectory(at: sqlDirectory, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "sql" }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations.swift")
+        let folders = ["migrations", "definitions"].map { sqlDirectory.appending(path: $0) }
+        let files = try folders.flatMap { folder in
+            try FileManager.default
+                .contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "sql" }
+        }
+        let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedSQL.swift")
         return [
             .buildCommand(
-                displayName: "Embedding the SQL migrations of sql/",
+                displayName: "Embedding the SQL of sql/migrations and sql/definitions",
                 executable: try context.tool(named: "EmbedTool").url,
-                // The folder itself is an input too, so that adding a migration re-runs
-                // the tool (which lists the folder) without a change to the package.
-                arguments: ["migrations", output.path(), sqlDirectory.path()],
-                inputFiles: files + [sqlDirectory],
+                // The folders themselves are inputs too, so that adding a file re-runs the
+                // tool (which lists the folders) without a change to the package.
+                arguments: ["sql", output.path(), sqlDirectory.path()],
+                inputFiles: files + folders,
                 outputFiles: [output]
             )
         ]

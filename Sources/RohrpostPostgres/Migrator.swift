@@ -1,20 +1,54 @@
+import Foundation
 import Logging
 
-/// Applies the SQL migrations to a database.
+/// Brings a database's `rohrpost` schema to this release: the migrations of
+/// `sql/migrations/` in order, each in a transaction of its own, then the definitions of
+/// `sql/definitions/` in one more.
+///
+/// The definitions go through `rohrpost.install_definitions`, which applies them only when
+/// they differ from the installed ones and no newer release installed its own: running
+/// an older relay's migrate against a newer database changes nothing.
+///
+/// Why not all in one transaction: a migration that alters the journal holds its lock to
+/// the end, and the definitions then lock each watched table to regenerate its trigger. A
+/// writer that took its table's lock before its journal row (every trigger does) or the
+/// journal's before its table's (`rohrpost.send`, then an INSERT) would wait for it in a
+/// circle. Each step commits before the next, as the files of releases 1 to 11 did. In the
+/// moment between them, a function that a migration dropped is missing until the
+/// definitions bring its successor: an older relay's call then fails once and is retried.
 public struct Migrator {
+    /// What a migrate changed.
+    public struct Report: Sendable, Equatable {
+        /// The migrations that were new to the database, by file name.
+        public var appliedMigrations: [String]
+        /// Whether the definitions were (re)installed: they differed from the installed ones.
+        public var installedDefinitions: Bool
+
+        /// Whether the database was already at this release.
+        public var changedNothing: Bool { appliedMigrations.isEmpty && !installedDefinitions }
+    }
+
     private let migrations: [Migration]
+    private let definitions: [SQLDefinition]
     private let logger: Logger
 
-    /// Creates a migrator for `migrations` (by default, the ones built into the relay).
-    public init(migrations: [Migration] = Migration.all, logger: Logger) {
+    /// Creates a migrator for `migrations` and `definitions` (by default, the ones built
+    /// into the relay).
+    public init(
+        migrations: [Migration] = Migration.all, definitions: [SQLDefinition] = SQLDefinition.all, logger: Logger
+    ) {
         self.migrations = migrations
+        self.definitions = definitions
         self.logger = logger
     }
 
-    /// Runs every migration in order. Each file skips itself when already applied.
-    /// Returns the file names that were new to this database.
+    /// The release these migrations make: the highest migration version.
+    public var release: Int { migrations.compactMap(\.version).max() ?? 0 }
+
+    /// Runs every migration in order (each skips itself when already applied), then
+    /// installs the definitions.
     @discardableResult
-    public func apply(on connection: PostgresConnection) throws -> [String] {
+    public func apply(on connection: PostgresConnection) throws -> Report {
         let before = try appliedVersions(on: connection)
         for migration in migrations {
             do {
@@ -33,7 +67,20 @@ public struct Migrator {
         for migration in new {
             logger.info("applied migration", metadata: ["pg.migration": "\(migration.fileName)"])
         }
-        return new.map(\.fileName)
+        let installed = try installDefinitions(on: connection)
+        if installed {
+            logger.info("installed definitions", metadata: ["pg.release": "\(release)"])
+        }
+        return Report(appliedMigrations: new.map(\.fileName), installedDefinitions: installed)
+    }
+
+    /// Hands the definitions to `rohrpost.install_definitions`; whether it applied them.
+    private func installDefinitions(on connection: PostgresConnection) throws -> Bool {
+        guard !definitions.isEmpty else { return false }
+        let json = String(decoding: try JSONEncoder().encode(definitions), as: UTF8.self)
+        let rows = try connection.query(
+            "SELECT rohrpost.install_definitions($1::integer, $2::jsonb)", [String(release), json])
+        return rows.first?.first == "t"
     }
 
     private func appliedVersions(on connection: PostgresConnection) throws -> Set<Int> {

@@ -13,9 +13,9 @@ public struct Database: Sendable {
         self.connectionString = connectionString
     }
 
-    /// Applies the SQL migrations; returns the files that were new to the database.
+    /// Applies the SQL migrations and definitions; reports what was new to the database.
     @discardableResult
-    public func migrate(logger: Logger) async throws -> [String] {
+    public func migrate(logger: Logger) async throws -> Migrator.Report {
         try await withConnection { connection in
             try Migrator(logger: logger).apply(on: connection)
         }

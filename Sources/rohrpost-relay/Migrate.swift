@@ -10,7 +10,13 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try common.bootstrapLogging()
-        let applied = try await Database(connectionString: common.resolvedDatabaseURL()).migrate(logger: logger)
-        say(applied.isEmpty ? "Already up to date." : "Applied \(applied.joined(separator: ", ")).")
+        let report = try await Database(connectionString: common.resolvedDatabaseURL()).migrate(logger: logger)
+        if report.changedNothing {
+            say("Already up to date.")
+        } else {
+            let applied = report.appliedMigrations.isEmpty ? [] : ["Applied \(report.appliedMigrations.joined(separator: ", "))."]
+            let installed = report.installedDefinitions ? ["Installed the definitions of sql/definitions."] : []
+            say((applied + installed).joined(separator: " "))
+        }
     }
 }

@@ -10,6 +10,8 @@ public struct TestSupportError: Error, CustomStringConvertible, Sendable {
         case connectionClosed
         /// A message arrived where a test expected none, or of a kind it did not expect.
         case unexpectedMessage
+        /// A file the tests need is missing or unreadable.
+        case missingFixture
     }
 
     /// The kind of failure.

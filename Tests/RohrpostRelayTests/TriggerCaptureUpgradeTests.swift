@@ -7,30 +7,28 @@ import Synchronization
 import Testing
 
 /// A database in an older trigger capture moves to the current one while writers run: from
-/// positions at commit under `rohrpost.commit_lock` (sql/0001 to 0008) and from tickets at
-/// commit (0009) to stamped journal rows (0010, 0011). Every event written before, during and
+/// positions at commit under `rohrpost.commit_lock` (releases 1 to 8, as shipped) and from
+/// tickets at commit (release 9) to stamped journal rows (11 on). Every event written before, during and
 /// after the migration reaches a relay's client once.
 @Suite(.serialized) struct TriggerCaptureUpgradeTests {
-    /// The releases a database upgrades from, and the migrations that take it to this one.
+    /// The releases a database upgrades from: the last one with the lock at commit, and
+    /// the one with tickets at commit.
     enum Upgrade: String, CaseIterable, CustomTestStringConvertible {
         case fromCommitLock, fromTickets
-        var installed: ClosedRange<Int> { self == .fromCommitLock ? 1...8 : 1...9 }
-        var applied: ClosedRange<Int> { self == .fromCommitLock ? 9...11 : 10...11 }
+        var release: Int { self == .fromCommitLock ? 8 : 9 }
         var testDescription: String { rawValue }
     }
 
-    /// Applies the migrations numbered `versions`, from the package's sql/ files.
-    static func migrate(_ connectionString: String, _ versions: ClosedRange<Int>) throws {
+    /// Brings the database to this release, as `rohrpost-relay migrate` does.
+    static func migrate(_ connectionString: String) throws {
         let connection = try PostgresConnection(connectionString: connectionString, applicationName: "test migrate")
-        let migrations = Migration.all.filter { $0.version.map(versions.contains) ?? false }
-        #expect(migrations.count == versions.count, "sql/ has every migration of \(versions)")
-        try Migrator(migrations: migrations, logger: Logger(label: "test")).apply(on: connection)
+        try Migrator(logger: Logger(label: "test")).apply(on: connection)
     }
 
     /// A database of the shared cluster in an older trigger capture, with the todo table watched.
     static func oldDatabase(_ upgrade: Upgrade) async throws -> TestDatabase {
         let database = try await PostgresCluster.shared().makeDatabase()
-        try migrate(database.connectionString, upgrade.installed)
+        try ReleasedSQL.install(release: upgrade.release, on: database)
         try database.execute(todoTable)
         return database
     }
@@ -61,7 +59,7 @@ import Testing
         }
         try await Task.sleep(for: .milliseconds(300))
         let beforeMigration = try rows()
-        try await onDedicatedThread { try Self.migrate(connectionString, upgrade.applied) }
+        try await onDedicatedThread { try Self.migrate(connectionString) }
         let afterMigration = try rows()
         try await Task.sleep(for: .milliseconds(300))
         try await LiveRelay.with(database: database, configure: { $0.journal.maximumResumeEvents = 100_000 }) { live in
@@ -101,7 +99,7 @@ import Testing
         try straddling.execute("BEGIN; SET CONSTRAINTS ALL IMMEDIATE; INSERT INTO todo (collection_id, title) VALUES (1, 'before the migration')")
         let connectionString = database.connectionString
         // 0010 and 0011 wait for the writers of the journal and watched tables; 0009 does not.
-        let migrating = Task { try await onDedicatedThread { try Self.migrate(connectionString, upgrade.applied) } }
+        let migrating = Task { try await onDedicatedThread { try Self.migrate(connectionString) } }
         try await Task.sleep(for: .milliseconds(300))
         try straddling.execute("INSERT INTO todo (collection_id, title) VALUES (1, 'after the migration'); COMMIT")
         try await migrating.value

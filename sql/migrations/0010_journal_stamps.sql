@@ -1,15 +1,6 @@
--- rohrpost-relay migration 10: a stamp on every journal row, for 0011's sequencer.
---
--- The stamp is nextval of rohrpost.commit_ticket (CACHE 1, so its values follow real time
--- across backends), the column's default: every journal row written from here on has one,
--- whichever release's trigger wrote it. 0011 orders each batch of trigger capture by the
--- stamp of a transaction's last row (see there).
---
--- A file of its own because adding a column locks the journal: here it is the only lock
--- taken, so the migration waits only for transactions writing the journal now, which wait
--- for nothing it holds. (With the watched tables locked as well, as 0011 does, a writer
--- that called rohrpost.send() and then writes a watched table would deadlock with it.)
--- No rewrite: rows written before keep a NULL stamp.
+-- rohrpost-relay migration 10: every journal row gets a stamp, nextval of
+-- rohrpost.commit_ticket (CACHE 1, so its values follow real time across backends), as the
+-- column's default; the sequencer orders transactions by their last row's stamp.
 --
 -- Idempotent like every rohrpost migration: one DO block, advisory lock, version check.
 

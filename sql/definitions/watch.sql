@@ -1,0 +1,368 @@
+CREATE OR REPLACE FUNCTION rohrpost.watch(table_name regclass, groups text[] DEFAULT NULL, columns text[] DEFAULT NULL,
+                               payload text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $watch$
+DECLARE
+    tbl regclass := watch.table_name;
+    rel record;
+    qualified text;             -- schema.table, quoted as needed
+    names name[];               -- all columns, table order
+    types oid[];
+    not_nulls boolean[];
+    carried integer[];          -- indexes into names: the carried columns
+    group_columns integer[] := '{}';  -- indexes into names: the templates' columns
+    templates text[];
+    template text;
+    pk name[];
+    unknown text[];
+    literals text[];
+    placeholders text[];
+    pieces_new text[];
+    pieces_old text[];
+    i integer;
+    k integer;
+    codes_new text[] := '{}';
+    codes_old text[] := '{}';
+    any_nullable boolean := false;
+    groups_new text;
+    groups_old text;
+    groups_changed text;
+    object_new text;
+    object_old text;
+    updated_code text;
+    fn text;
+    object_type text;
+    old_config record;
+    body text;
+    payload_fn regprocedure;    -- the payload function, if any
+    update_prepare text;        -- code run first for an UPDATE: the payloads
+    update_unchanged text;      -- true when the event would carry nothing new
+    update_object_new text;     -- the update's object, and the old one
+    update_object_old text;
+BEGIN
+    IF tbl IS NULL THEN
+        RAISE EXCEPTION 'rohrpost.watch: table_name must not be NULL';
+    END IF;
+    SELECT c.relname, c.relkind, n.nspname INTO rel
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.oid = tbl;
+    IF rel.relkind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION 'rohrpost.watch: % is not a table', tbl;
+    END IF;
+    IF rel.nspname = 'rohrpost' THEN
+        RAISE EXCEPTION 'rohrpost.watch: cannot watch rohrpost''s own table %', tbl;
+    END IF;
+    qualified := format('%I.%I', rel.nspname, rel.relname);
+    -- CREATE TRIGGER takes this lock too; taking it first means no write to the table
+    -- runs old code while this replaces it, and the columns read below stay put.
+    EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', qualified);
+
+    -- The payload function takes the table's row type and returns jsonb.
+    IF watch.payload IS NOT NULL THEN
+        payload_fn := pg_catalog.to_regprocedure(format('%s(%s)', watch.payload, qualified));
+        IF payload_fn IS NULL THEN
+            RAISE EXCEPTION 'rohrpost.watch: no payload function %(%): name a function, schema-qualified, that takes the table''s row type and returns jsonb', watch.payload, qualified
+                USING HINT = format('For example: CREATE FUNCTION %s(t %s) RETURNS jsonb LANGUAGE sql STABLE AS $$ SELECT pg_catalog.to_jsonb(t) $$;', watch.payload, qualified);
+        END IF;
+        IF (SELECT p.prorettype <> 'jsonb'::regtype FROM pg_proc p WHERE p.oid = payload_fn) THEN
+            RAISE EXCEPTION 'rohrpost.watch: payload function % returns %, not jsonb', payload_fn,
+                (SELECT p.prorettype::regtype FROM pg_proc p WHERE p.oid = payload_fn);
+        END IF;
+    END IF;
+
+    SELECT array_agg(a.attname ORDER BY a.attnum), array_agg(a.atttypid ORDER BY a.attnum),
+           array_agg(a.attnotnull ORDER BY a.attnum)
+        INTO names, types, not_nulls
+        FROM pg_attribute a
+        WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped;
+    IF names IS NULL THEN
+        RAISE EXCEPTION 'rohrpost.watch: table % has no columns', tbl;
+    END IF;
+
+    -- The carried columns, always in table order.
+    IF watch.columns IS NULL THEN
+        carried := array(SELECT generate_series(1, cardinality(names)));
+    ELSE
+        IF cardinality(watch.columns) = 0 THEN
+            RAISE EXCEPTION 'rohrpost.watch: columns must name at least one column of % (pass NULL to carry all columns)', tbl;
+        END IF;
+        unknown := array(SELECT coalesce(quote_ident(c), 'NULL') FROM unnest(watch.columns) c
+                         WHERE c IS NULL OR c <> ALL (names::text[]));
+        IF cardinality(unknown) > 0 THEN
+            RAISE EXCEPTION 'rohrpost.watch: table % has no column %', tbl, array_to_string(unknown, ', ');
+        END IF;
+        carried := array(SELECT o FROM unnest(names) WITH ORDINALITY u(c, o)
+                         WHERE c::text = ANY (watch.columns) ORDER BY o);
+    END IF;
+
+    -- The group templates, compiled into code for NEW and for OLD. The default is
+    -- compiled from the key's columns directly, so braces in a table name are not
+    -- read as placeholders.
+    IF watch.groups IS NULL THEN
+        SELECT array_agg(a.attname ORDER BY key.o) INTO pk
+            FROM pg_index x
+            CROSS JOIN unnest(x.indkey::int2[]) WITH ORDINALITY key(attnum, o)
+            JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = key.attnum
+            WHERE x.indrelid = tbl AND x.indisprimary;
+        IF pk IS NULL THEN
+            RAISE EXCEPTION 'table % has no primary key: pass groups => ARRAY[''...'']', tbl
+                USING HINT = format('For example: SELECT rohrpost.watch(%L, groups => ARRAY[%L]);',
+                                    tbl::text, rel.relname || '-{id}');
+        END IF;
+        templates := ARRAY[rel.relname || '-{' || array_to_string(pk, '}-{') || '}'];
+        pieces_new := ARRAY[quote_literal(rel.relname || '-') || '::pg_catalog.text'];
+        pieces_old := pieces_new;
+        FOR k IN 1 .. cardinality(pk) LOOP
+            IF k > 1 THEN
+                pieces_new := pieces_new || '''-''::pg_catalog.text'::text;
+                pieces_old := pieces_old || '''-''::pg_catalog.text'::text;
+            END IF;
+            i := array_position(names, pk[k]);
+            group_columns := group_columns || i;
+            any_nullable := any_nullable OR NOT rohrpost.group_value_is_text_cast(types[i]);
+            pieces_new := pieces_new || rohrpost.group_value_code('NEW', names[i], types[i]);
+            pieces_old := pieces_old || rohrpost.group_value_code('OLD', names[i], types[i]);
+        END LOOP;
+        codes_new := ARRAY[array_to_string(pieces_new, ' OPERATOR(pg_catalog.||) ')];
+        codes_old := ARRAY[array_to_string(pieces_old, ' OPERATOR(pg_catalog.||) ')];
+    ELSE
+        IF cardinality(watch.groups) = 0 THEN
+            RAISE EXCEPTION 'rohrpost.watch: groups must hold at least one template (pass NULL for the default %-{<primary key>})', rel.relname;
+        END IF;
+        templates := '{}';
+        FOREACH template IN ARRAY watch.groups LOOP
+            IF template IS NULL OR template = '' THEN
+                RAISE EXCEPTION 'rohrpost.watch: a group template must not be NULL or empty';
+            END IF;
+            CONTINUE WHEN template = ANY (templates);
+            templates := templates || template;
+            -- '{column}' is a placeholder; other text, braces included, is literal.
+            literals := regexp_split_to_array(template, '\{[^{}]*\}');
+            placeholders := array(SELECT m[1] FROM regexp_matches(template, '\{([^{}]*)\}', 'g')
+                                  WITH ORDINALITY r(m, o) ORDER BY o);
+            pieces_new := '{}';
+            pieces_old := '{}';
+            FOR k IN 1 .. cardinality(literals) LOOP
+                IF literals[k] <> '' THEN
+                    pieces_new := pieces_new || (quote_literal(literals[k]) || '::pg_catalog.text');
+                    pieces_old := pieces_old || (quote_literal(literals[k]) || '::pg_catalog.text');
+                END IF;
+                CONTINUE WHEN k > cardinality(placeholders);
+                i := array_position(names::text[], placeholders[k]);
+                IF i IS NULL THEN
+                    RAISE EXCEPTION 'rohrpost.watch: group template "%" names column "%", which table % does not have', template, placeholders[k], tbl;
+                END IF;
+                IF i <> ALL (group_columns) THEN
+                    group_columns := group_columns || i;
+                END IF;
+                pieces_new := pieces_new || rohrpost.group_value_code('NEW', names[i], types[i]);
+                pieces_old := pieces_old || rohrpost.group_value_code('OLD', names[i], types[i]);
+                -- A NULL value gives no group; so does JSON null, e.g. in a json column.
+                any_nullable := any_nullable OR NOT not_nulls[i]
+                    OR NOT rohrpost.group_value_is_text_cast(types[i]);
+            END LOOP;
+            codes_new := codes_new || array_to_string(pieces_new, ' OPERATOR(pg_catalog.||) ');
+            codes_old := codes_old || array_to_string(pieces_old, ' OPERATOR(pg_catalog.||) ');
+        END LOOP;
+    END IF;
+
+    IF cardinality(codes_new) > 1 THEN
+        -- Several templates may give one group twice; each group gets an event once,
+        -- so a group equal to an earlier one is left out (inline: a function call
+        -- per row would cost more than the rest of the group code).
+        groups_new := 'pg_catalog.array_remove(ARRAY[' || codes_new[1];
+        groups_old := 'pg_catalog.array_remove(ARRAY[' || codes_old[1];
+        FOR k IN 2 .. cardinality(codes_new) LOOP
+            groups_new := groups_new || E',\n            CASE WHEN '
+                || (SELECT string_agg(format('(%s) OPERATOR(pg_catalog.=) (%s)', codes_new[k], codes_new[e]), ' OR ')
+                    FROM generate_series(1, k - 1) e)
+                || ' THEN NULL ELSE ' || codes_new[k] || ' END';
+            groups_old := groups_old || E',\n            CASE WHEN '
+                || (SELECT string_agg(format('(%s) OPERATOR(pg_catalog.=) (%s)', codes_old[k], codes_old[e]), ' OR ')
+                    FROM generate_series(1, k - 1) e)
+                || ' THEN NULL ELSE ' || codes_old[k] || ' END';
+        END LOOP;
+        groups_new := groups_new || '], NULL::pg_catalog.text)';
+        groups_old := groups_old || '], NULL::pg_catalog.text)';
+    ELSIF any_nullable THEN
+        groups_new := 'pg_catalog.array_remove(ARRAY[' || codes_new[1] || '], NULL::pg_catalog.text)';
+        groups_old := 'pg_catalog.array_remove(ARRAY[' || codes_old[1] || '], NULL::pg_catalog.text)';
+    ELSE
+        groups_new := 'ARRAY[' || codes_new[1] || ']';
+        groups_old := 'ARRAY[' || codes_old[1] || ']';
+    END IF;
+    -- Only when a template's column changed can the row's groups differ.
+    groups_changed := coalesce(
+        (SELECT string_agg(rohrpost.changed_code(names[c], types[c]), E'\n           OR ' ORDER BY c)
+         FROM unnest(group_columns) c),
+        'false');
+
+    updated_code := 'pg_catalog.array_remove(ARRAY['
+        || (SELECT string_agg(format(E'\n            CASE WHEN %s THEN %L::pg_catalog.text END',
+                                     rohrpost.changed_code(names[c], types[c]), names[c]), ',' ORDER BY c)
+            FROM unnest(carried) c)
+        || E'\n        ], NULL::pg_catalog.text)';
+
+    fn := 'capture_' || tbl::oid::text;
+    object_type := 'object_' || tbl::oid::text;
+
+    -- Replace what an earlier watch() generated; all of it commits or none.
+    SELECT w.trigger_function, w.object_type INTO old_config
+        FROM rohrpost.watched_tables w WHERE w.table_name = tbl;
+    IF EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = '_rohrpost_capture'
+               AND t.tgparentid <> 0) THEN
+        RAISE EXCEPTION 'rohrpost.watch: % is a partition of a watched table; watch or unwatch that table', tbl;
+    END IF;
+    IF EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = '_rohrpost_capture') THEN
+        EXECUTE format('DROP TRIGGER _rohrpost_capture ON %s', qualified);
+    END IF;
+    IF old_config.object_type IS NOT NULL THEN
+        EXECUTE format('DROP TYPE IF EXISTS rohrpost.%I', old_config.object_type);
+    END IF;
+    PERFORM rohrpost.forget_dropped_tables();
+
+    -- The object: to_json of the whole row is fastest when it carries all columns.
+    -- Otherwise (named columns, which must stay so after ALTER TABLE ADD COLUMN, or
+    -- a partitioned table, whose partitions may order their columns differently) a
+    -- row type of the carried columns gives the same JSON, in the same compact
+    -- format, for those columns.
+    IF payload_fn IS NOT NULL THEN
+        -- The payload function's result is the object; it may join, compute or drop
+        -- anything. An update is sent when the payload (or the groups) changed.
+        object_new := format('(%s(NEW))::pg_catalog.json', payload_fn::oid::regproc);
+        object_old := format('(%s(OLD))::pg_catalog.json', payload_fn::oid::regproc);
+        object_type := NULL;
+    ELSIF watch.columns IS NULL AND rel.relkind = 'r' THEN
+        object_new := 'pg_catalog.to_json(NEW)';
+        object_old := 'pg_catalog.to_json(OLD)';
+        object_type := NULL;
+    ELSE
+        EXECUTE format('CREATE TYPE rohrpost.%I AS (%s)', object_type,
+            (SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+             FROM pg_attribute a
+             WHERE a.attrelid = tbl AND a.attname = ANY (SELECT names[c] FROM unnest(carried) c)));
+        EXECUTE format('COMMENT ON TYPE rohrpost.%I IS %L', object_type,
+            'The columns that rohrpost events of ' || qualified || ' carry (generated by rohrpost.watch)');
+        object_new := format('pg_catalog.to_json(ROW(%s)::rohrpost.%I)',
+            (SELECT string_agg(format('NEW.%I', names[c]), ', ' ORDER BY c) FROM unnest(carried) c), object_type);
+        object_old := format('pg_catalog.to_json(ROW(%s)::rohrpost.%I)',
+            (SELECT string_agg(format('OLD.%I', names[c]), ', ' ORDER BY c) FROM unnest(carried) c), object_type);
+    END IF;
+
+    IF payload_fn IS NOT NULL THEN
+        update_prepare := format(E'pn := %1$s(NEW);\n        po := %1$s(OLD);', payload_fn::oid::regproc);
+        update_unchanged := '(pn IS NOT DISTINCT FROM po)';
+        update_object_new := 'pn::pg_catalog.json';
+        update_object_old := 'po::pg_catalog.json';
+    ELSE
+        update_prepare := '';
+        update_unchanged := 'pg_catalog.cardinality(uf) OPERATOR(pg_catalog.=) 0';
+        update_object_new := object_new;
+        update_object_old := object_old;
+    END IF;
+
+    -- Everything in the generated code is schema-qualified (functions, tables, types,
+    -- operators), so the writer's search_path cannot change what it does; it has no
+    -- SET clause, which would cost a configuration change on every row. Names in it
+    -- are quoted by %I and %L, and the body is passed as a %L literal, so no table
+    -- or column name can end a quote.
+    body := format($gen$
+-- Generated by rohrpost.watch(): call rohrpost.watch() again to change it.
+DECLARE
+    s pg_catalog.text;
+    n pg_catalog.int4;
+    k pg_catalog.text;
+    obj pg_catalog.json;
+    g pg_catalog.text[];
+    og pg_catalog.text[];
+    uf pg_catalog.text[];
+    lg pg_catalog.text[];
+    jg pg_catalog.text[];
+    oobj pg_catalog.json;
+    pn pg_catalog.jsonb;
+    po pg_catalog.jsonb;
+BEGIN
+    IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
+        uf := %3$s;
+        %9$s
+        IF %4$s THEN
+            g := %5$s;
+            og := %6$s;
+            lg := rohrpost.group_difference(og, g);
+            jg := rohrpost.group_difference(g, og);
+            IF %10$s THEN
+                -- Nothing the event carries changed: only the groups the row left or
+                -- joined hear of it.
+                IF pg_catalog.cardinality(lg) OPERATOR(pg_catalog.=) 0
+                   AND pg_catalog.cardinality(jg) OPERATOR(pg_catalog.=) 0 THEN
+                    RETURN NULL;
+                END IF;
+                g := '{}';
+            ELSE
+                g := rohrpost.group_difference(g, jg);
+            END IF;
+            IF pg_catalog.cardinality(lg) OPERATOR(pg_catalog.>) 0 THEN
+                oobj := %12$s;
+            END IF;
+        ELSE
+            -- An update that changes nothing the event carries and no group sends nothing.
+            IF %10$s THEN
+                RETURN NULL;
+            END IF;
+            g := %5$s;
+            lg := '{}';
+            jg := '{}';
+        END IF;
+        obj := %11$s;
+        k := 'update';
+    ELSIF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+        obj := %8$s;
+        g := %5$s;
+        k := 'create';
+    ELSE
+        obj := %7$s;
+        g := %6$s;
+        k := 'delete';
+    END IF;
+
+    -- A payload function's NULL sends nothing for this change.
+    IF obj IS NULL THEN
+        RETURN NULL;
+    END IF;
+
+%13$s
+    INSERT INTO rohrpost.journal
+        (seq, table_name, kind, object, groups, updated_fields, left_groups, old_object, joined_groups)
+        VALUES (n, %2$L, k, obj, g, uf, lg, oobj, jg);
+    RETURN NULL;
+END
+$gen$, fn, qualified, updated_code, groups_changed, groups_new, groups_old, object_old, object_new,
+        update_prepare, update_unchanged, update_object_new, update_object_old, rohrpost.numbering_code());
+    EXECUTE format('CREATE OR REPLACE FUNCTION rohrpost.%I() RETURNS trigger LANGUAGE plpgsql AS %L',
+                   fn, body);
+
+    EXECUTE format('COMMENT ON FUNCTION rohrpost.%I() IS %L', fn,
+        'rohrpost events of ' || qualified || ' (generated by rohrpost.watch)');
+    -- AFTER triggers fire in name order. The leading underscore puts this one before
+    -- lower-case names, so when another AFTER trigger changes the same row again,
+    -- the change that fired it is journaled first.
+    EXECUTE format('CREATE TRIGGER _rohrpost_capture AFTER INSERT OR UPDATE OR DELETE ON %s'
+                   ' FOR EACH ROW EXECUTE FUNCTION rohrpost.%I()', qualified, fn);
+
+    INSERT INTO rohrpost.watched_tables AS w (table_name, groups, columns, trigger_function, object_type, payload)
+        VALUES (tbl, templates,
+                CASE WHEN watch.columns IS NULL THEN NULL
+                     ELSE array(SELECT names[c]::text FROM unnest(carried) c ORDER BY c) END,
+                fn, object_type, payload_fn)
+        ON CONFLICT ON CONSTRAINT watched_tables_pkey DO UPDATE
+        SET groups = excluded.groups, columns = excluded.columns,
+            trigger_function = excluded.trigger_function, object_type = excluded.object_type,
+            payload = excluded.payload,
+            watched_at = now();
+END
+$watch$;
+
+COMMENT ON FUNCTION rohrpost.watch(regclass, text[], text[], text) IS
+    'Turns every committed INSERT, UPDATE and DELETE of the table into rohrpost events. groups: templates such as ''collection-{collection_id}'' (default <table>-{<primary key>}); columns: the columns events carry (default all); payload: a function (row type) -> jsonb whose result is the event''s object. Calling it again replaces the configuration; call it again after ALTER TABLE.';
