@@ -1,5 +1,6 @@
-"""The app's migrations install the relay's SQL, reverse step by step to zero, and
-install it again, in the scratch database (the relay serves another one)."""
+"""The app's migrations install the relay's SQL as ``rohrpost-relay migrate`` does, remove
+it all when reversed to zero, and install it again, in the scratch database (the relay
+serves another one)."""
 
 import re
 from pathlib import Path
@@ -18,8 +19,8 @@ REPO_SQL = Path(__file__).resolve().parents[2] / "sql"
 
 
 def sql_versions():
-    """The version numbers of the repository's sql/*.sql files."""
-    return [int(p.name.split("_", 1)[0]) for p in sorted(REPO_SQL.glob("*.sql"))]
+    """The version numbers of the repository's sql/migrations/*.sql files."""
+    return [int(p.name.split("_", 1)[0]) for p in sorted((REPO_SQL / "migrations").glob("*.sql"))]
 
 
 def query(sql, params=None):
@@ -55,33 +56,28 @@ def test_migrate_applies_every_sql_file_and_watches_the_model():
     assert not has_capture_trigger("testapp_collection")
 
 
-def test_each_migration_reverses_its_own_sql_down_to_zero_and_migrate_installs_it_again(tmp_path):
-    # A table watched outside Django: reversing 0002_watch must unwatch it too.
+def test_reversing_to_a_later_migration_keeps_the_sql_and_zero_removes_all_of_it(tmp_path):
+    # A table watched outside Django: reversing to zero must unwatch it too.
     query("CREATE TABLE extra (id int PRIMARY KEY)")
     query("SELECT rohrpost.watch('extra', ARRAY['extra-{id}'])")
+    installed = query("SELECT release, checksum FROM rohrpost.installed_definitions")
 
+    # The relay's SQL is one thing: stepping back to an earlier migration of the app
+    # leaves it as it is, and migrating forward again finds nothing to do.
     migrate("rohrpost_relay", "0004_handlers")
-    assert recorded_versions() == [1, 2, 3, 4]
-    migrate("rohrpost_relay", "0003_resume")
-    assert recorded_versions() == [1, 2, 3]
-    assert not function_exists("rohrpost.call_handler(text, text, jsonb, jsonb)")
-    migrate("rohrpost_relay", "0002_watch")
-    assert recorded_versions() == [1, 2]
-    assert not function_exists("rohrpost.read_group_events(text, bigint, integer)")
-    assert not function_exists("rohrpost.first_position()")
-    assert has_capture_trigger("testapp_item")
-
-    migrate("rohrpost_relay", "0001_journal")
-    assert recorded_versions() == [1]
-    assert not function_exists("rohrpost.watch(regclass, text[], text[])")
-    assert not has_capture_trigger("testapp_item")  # testapp's Watch was reversed first
-    assert not has_capture_trigger("extra")
-    assert query("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                 " WHERE n.nspname = 'rohrpost' AND p.proname LIKE 'capture_%%'") == [(0,)]
+    assert recorded_versions() == sql_versions()
+    assert function_exists("rohrpost.send(text, text, jsonb)")
+    assert has_capture_trigger("extra")
+    migrate()
+    assert query("SELECT release, checksum FROM rohrpost.installed_definitions") == installed
 
     migrate("rohrpost_relay", "zero")
     assert recorded_versions() is None
     assert query("SELECT count(*) FROM pg_namespace WHERE nspname = 'rohrpost'") == [(0,)]
+    assert query("SELECT count(*) FROM pg_publication WHERE pubname = 'rohrpost_journal'") == [(0,)]
+    assert not has_capture_trigger("testapp_item")  # testapp's Watch was reversed first
+    assert not has_capture_trigger("extra")
+    query("INSERT INTO extra VALUES (1)")  # writes to a formerly watched table still work
     with pytest.raises(CommandError, match="migrate rohrpost_relay"):
         call_command("rohrpost_status", database="scratch")
 
@@ -124,13 +120,19 @@ def test_reversing_watch_unwatches_the_model_and_reapplying_watches_it_again():
     ]
 
 
-def test_rerunning_a_file_the_relay_already_applied_changes_nothing():
-    # `rohrpost-relay migrate` and Django may both have run a file: it checks its version.
-    from rohrpost_relay.relay_sql import sql_file_text
+def test_migrating_again_changes_nothing():
+    # `rohrpost-relay migrate` and Django may both have run: each file checks its version,
+    # and the definitions are installed only when they differ.
+    state = """SELECT (SELECT array_agg(applied_at ORDER BY version) FROM rohrpost.schema_migrations),
+                      (SELECT installed_at FROM rohrpost.installed_definitions),
+                      (SELECT array_agg(xmin::text ORDER BY oid) FROM pg_proc WHERE pronamespace = 'rohrpost'::regnamespace)"""
+    before = query(state)
+    from rohrpost_relay.relay_sql import RelayMigrate
+    from django.db import connections as conns
 
-    before = query("SELECT version, applied_at FROM rohrpost.schema_migrations ORDER BY 1")
-    query(sql_file_text("0002_watch.sql"))
-    assert query("SELECT version, applied_at FROM rohrpost.schema_migrations ORDER BY 1") == before
+    with conns["scratch"].schema_editor(atomic=False) as editor:
+        RelayMigrate().database_forwards("rohrpost_relay", editor, None, None)
+    assert query(state) == before
     assert has_capture_trigger("testapp_item")
 
 
@@ -145,8 +147,12 @@ def test_migrate_after_rohrpost_relay_migrate_installed_the_sql_itself():
     subprocess.run([relay_binary(), "migrate"], env={"DATABASE_URL": url}, check=True, capture_output=True)
     by_relay = recorded_versions()
     assert set(sql_versions()) <= set(by_relay)
+    installed = "SELECT release, checksum, installed_at FROM rohrpost.installed_definitions"
+    definitions_by_relay = query(installed)
 
     migrate()
 
     assert recorded_versions() == by_relay
+    # The package sends the same definitions as the relay: same checksum, not installed again.
+    assert query(installed) == definitions_by_relay
     assert has_capture_trigger("testapp_item")

@@ -1,15 +1,15 @@
-"""sql/0003_resume.sql: reading one group's events, for clients that resume."""
+"""Release 3 of the relay's SQL: reading one group's events, for clients that resume.
+
+Runs the whole current SQL, as every migration of this app does (see 0001_journal);
+reversing it changes nothing.
+"""
 
 from django.db import migrations
 
-from rohrpost_relay.relay_sql import RelaySQL
-
-REVERSE = """
-DROP FUNCTION IF EXISTS rohrpost.read_group_events(text, bigint, integer);
-DROP FUNCTION IF EXISTS rohrpost.first_position();
-"""
+from rohrpost_relay.relay_sql import RelayMigrate
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [("rohrpost_relay", "0002_watch")]
-    operations = [RelaySQL("0003_resume.sql", reverse_sql=REVERSE)]
+    operations = [RelayMigrate()]

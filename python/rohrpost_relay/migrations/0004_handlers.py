@@ -1,12 +1,15 @@
-"""sql/0004_handlers.sql: calling SQL functions as rohrpost handlers."""
+"""Release 4 of the relay's SQL: calling SQL functions as rohrpost handlers.
+
+Runs the whole current SQL, as every migration of this app does (see 0001_journal);
+reversing it changes nothing.
+"""
 
 from django.db import migrations
 
-from rohrpost_relay.relay_sql import RelaySQL
-
-REVERSE = "DROP FUNCTION IF EXISTS rohrpost.call_handler(text, text, jsonb, jsonb)"
+from rohrpost_relay.relay_sql import RelayMigrate
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [("rohrpost_relay", "0003_resume")]
-    operations = [RelaySQL("0004_handlers.sql", reverse_sql=REVERSE)]
+    operations = [RelayMigrate()]
