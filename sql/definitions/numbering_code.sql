@@ -1,7 +1,6 @@
--- The numbering code of generated triggers, now the same in both modes: count the
--- event, nothing else (a negative rohrpost.seq was left by an allocation of 0009 or
--- earlier). 0007 chose between a trigger-capture and a logical-capture code by mode;
--- both pieces and the choice go.
+-- The numbering code of generated triggers, the same in both modes: count the event,
+-- nothing else (a negative rohrpost.seq was left by an allocation of release 10 or
+-- earlier, in a transaction that straddled the upgrade).
 CREATE OR REPLACE FUNCTION rohrpost.numbering_code() RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
@@ -9,7 +8,7 @@ AS $fn$
     SELECT $code$
 -- n: this event's number in the transaction (rohrpost.seq holds the last one). The
 -- sequencer gives the transaction positions once it has committed (trigger capture:
--- found by its journal rows, see 0011_stamped_trigger_capture.sql; logical capture:
+-- found by its journal rows, see sequence_commits.sql; logical capture:
 -- from the replication stream); nothing to queue here.
 s := pg_catalog.current_setting('rohrpost.seq', true);
 IF s IS NULL OR s OPERATOR(pg_catalog.=) '' THEN

@@ -1,3 +1,10 @@
+-- The relay's read: events after a position, in position order, at most max_count.
+-- Each commit's events are read through a LATERAL subquery on the journal's key (xid, seq),
+-- and OFFSET 0 keeps the planner from flattening it into a hash join: on a journal whose
+-- statistics lag its growth (every busy one) that join scanned the whole journal for a
+-- read of a few events. The plan is always a nested loop over the commits in the window
+-- with one index probe each. Positions are dense but for rare holes (a transaction that
+-- failed after its allocation in the first trigger capture), which the loop steps over.
 CREATE OR REPLACE FUNCTION rohrpost.read_events(after bigint, max_count integer DEFAULT 1000)
 RETURNS TABLE (
     "position" bigint, kind text, table_name text, object json, groups text[],
@@ -15,7 +22,7 @@ DECLARE
     got integer;
     next_start bigint;
 BEGIN
-    -- Positions are dense but for rare holes (see migration 1), so the next
+    -- Positions are dense but for rare holes (see above), so the next
     -- `remaining` events nearly always lie in (lo, lo + remaining]. The loop repeats
     -- only after a hole.
     WHILE remaining > 0 LOOP

@@ -1,3 +1,14 @@
+-- Logical capture's numbering: the relay holding the replication slot hands the commits
+-- the stream brought (in WAL commit order) to this one call, which numbers them with one
+-- commit_lock and one NOTIFY per batch. Transactions already numbered (by xid, and by
+-- commit LSN) are skipped, so a batch replayed after a crash numbers nothing twice.
+--
+-- It numbers a batch only once its own snapshot sees every transaction of the batch as
+-- committed (rohrpost.wait_until_visible): the walsender hands a commit to the relay once
+-- its WAL is flushed, which can be before the committing backend has left the proc array,
+-- and a reader that saw the `commits` row but not the writer's journal rows would move
+-- past those positions with nothing. A transaction visible to one snapshot is visible to
+-- every later one, and any reader that sees this numbering took its snapshot after it.
 CREATE OR REPLACE FUNCTION rohrpost.record_logical_commits(
     xids xid8[], event_counts integer[], commit_lsns pg_lsn[], committed_ats timestamptz[]
 ) RETURNS TABLE (first_position bigint, last_position bigint)

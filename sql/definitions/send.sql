@@ -1,3 +1,8 @@
+-- rohrpost.send(group(s), type, object) appends a message to the journal in the caller's
+-- transaction, numbered like a row change, so it is sent only if the transaction commits,
+-- ordered with row changes, and resumable with `since`. Its journal row has kind
+-- 'message:<type>', no table (table_name ''), and the groups it goes to; on the wire it is
+-- a subscription-update whose data is {"type": <type>, "group": <group>, "object": <object>}.
 CREATE OR REPLACE FUNCTION rohrpost.send(groups text[], type text, object jsonb) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp

@@ -1,3 +1,25 @@
+-- The sequencer of both capture modes: the relay replica holding the sequencer role calls
+-- it to give committed transactions their positions, in batches, after they commit.
+-- Writers only append their journal rows (seq 1..n, each with a stamp from
+-- rohrpost.commit_ticket): no lock another writer waits for, no NOTIFY.
+--
+-- It numbers only transactions its own snapshot sees as finished, so once a batch
+-- commits, every snapshot that sees a position also sees the events it numbers. It finds
+-- them without scanning numbered ones: rohrpost.sequencer keeps the snapshot of its last
+-- batch, and the new ones are those that snapshot did not see as finished
+-- (rohrpost.unsequenced). Each batch is one short transaction: one `commits` row per
+-- transaction, in the order of its last row's stamp, and ONE NOTIFY. A capped batch
+-- (max_transactions) keeps its snapshot as `target`, and the next call finishes it first.
+-- `looked`: the snapshot the caller's last call returned as looked_at when it found
+-- nothing: this call looks only past it, and an idle or caught-up sequencer writes nothing.
+--
+-- The order that gives (docs/PROTOCOL.md, "Order"): a transaction's last stamp is taken
+-- after its last journaled change and every wait before it. If B changed a row after A's
+-- commit released it (B waited for A's row lock, its foreign-key check waited for A's
+-- parent row, or B began after A's commit was acknowledged), B's last stamp is larger than
+-- all of A's, and every snapshot that sees B sees A: B comes after A. Only transactions
+-- that overlap in time may come in either order. (xid order would be wrong: a transaction
+-- gets its xid at its first write.)
 CREATE OR REPLACE FUNCTION rohrpost.sequence_commits(max_transactions integer DEFAULT 10000, looked pg_snapshot DEFAULT NULL)
 RETURNS TABLE (first_position bigint, last_position bigint, transactions integer, pending boolean,
                looked_at pg_snapshot)
@@ -97,7 +119,7 @@ BEGIN
     SELECT c.position + c.event_count INTO next FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1;
     next := coalesce(next, 1);
     -- One statement: consecutive blocks of positions from `next`, in stamp order, and
-    -- 0009's tickets of the batch gone.
+    -- release 9's tickets of the batch gone.
     WITH batch AS (
         SELECT b.xid, b.events, b.o FROM unnest(xids, counts) WITH ORDINALITY b(xid, events, o)
     ), recorded AS (

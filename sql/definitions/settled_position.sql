@@ -1,5 +1,5 @@
 -- settled_position(): in trigger capture, wait until the sequencer has numbered every
--- transaction this session sees as committed (0009 waited for the tickets to go).
+-- transaction this session sees as committed, and return the last position.
 CREATE OR REPLACE FUNCTION rohrpost.settled_position(timeout interval DEFAULT '2 seconds') RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp

@@ -1,6 +1,6 @@
 -- The transactions that `upto` sees as finished and `seen` does not, that wrote journal
 -- rows and have no positions: with their event count and their order key (the last
--- row's stamp, else 0009's ticket, else 0). Each is found by a probe on the journal's
+-- row's stamp, else release 9's ticket, else 0). Each is found by a probe on the journal's
 -- key, so rows of transactions still running are never read. After a long pause (say,
 -- a database in logical capture for a while, or no sequencer) the range of new xids can
 -- be long; then the journal's key is scanned for the range instead, once.

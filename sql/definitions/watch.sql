@@ -1,3 +1,18 @@
+-- watch(table, groups, columns, payload) generates one trigger function per table, with
+-- the table's group templates, carried columns and change checks compiled in, and
+-- installs it as an AFTER INSERT OR UPDATE OR DELETE row trigger named _rohrpost_capture.
+-- The function appends one journal row per row change. Its settings are kept in
+-- rohrpost.watched_tables, so rewatch_all() (and installing new definitions) can make the
+-- trigger again.
+--
+-- The generated code names columns, so after ALTER TABLE on a watched table (add, drop,
+-- rename or retype a column) call rohrpost.watch() again; a dropped or renamed column
+-- that the code names makes writes to the table fail until then.
+--
+-- payload => 'schema.function': a function taking the table's row type and returning
+-- jsonb, whose result is the event's object. An update is then sent when the payload or
+-- the row's groups changed; a NULL payload sends nothing for that change; when the
+-- function raises, the writer's statement fails with its error.
 CREATE OR REPLACE FUNCTION rohrpost.watch(table_name regclass, groups text[] DEFAULT NULL, columns text[] DEFAULT NULL,
                                payload text DEFAULT NULL)
 RETURNS void
