@@ -37,38 +37,33 @@ public final class SQLAuthorizer: Sendable {
         self.logger = logger
     }
 
-    /// Calls `completion` with whether `claims` may subscribe to `group`, on any thread.
-    public func authorize(_ claims: JSONValue, subscribeTo group: String, completion: @escaping @Sendable (Bool) -> Void) {
+    /// Whether `claims` may subscribe to `group`.
+    public func authorize(_ claims: JSONValue, subscribeTo group: String) async -> Bool {
         let key = CacheKey(claims: claims.jsonText, group: group)
         if let cached = cache.decision(for: key) {
-            completion(cached)
-            return
+            return cached
         }
         let sql = "SELECT \(function)($1::jsonb, $2::text)"
-        let cache = cache
-        let logger = logger
         // A database that went away is no answer: the call runs again on a fresh connection,
         // and while the database cannot be reached the subscribe waits for it (a denial
         // would tell the client it may not, and rohrpost-js never asks again). Running the
         // function twice is what a second subscribe does anyway: it decides, it does not write.
-        pool.read(waitingForDatabase: true) { connection in
-            try connection.query(sql, [key.claims, group]).first?.first == "t"
-        } completion: { result in
-            switch result {
-            case .success(let allowed):
-                cache.store(allowed, for: key)
-                completion(allowed)
-            case .failure(let error as PostgresError) where error.sqlState != nil:
-                // A function that raises denies, and keeps denying for the cache's time.
-                cache.store(false, for: key)
-                logger.debug("SQL authorization failed; denying", metadata: ["group": "\(group)", "error": "\(error)"])
-                completion(false)
-            case .failure(let error):
-                // The relay is stopping (its clients are being closed), or the connection
-                // kept breaking mid-call: deny this once, remember nothing.
-                logger.warning("SQL authorization failed; denying", metadata: ["group": "\(group)", "error": "\(error)"])
-                completion(false)
+        do {
+            let allowed = try await pool.read(waitingForDatabase: true) { connection in
+                try connection.query(sql, [key.claims, group]).first?.first == "t"
             }
+            cache.store(allowed, for: key)
+            return allowed
+        } catch let error as PostgresError where error.sqlState != nil {
+            // A function that raises denies, and keeps denying for the cache's time.
+            cache.store(false, for: key)
+            logger.debug("SQL authorization failed; denying", metadata: ["group": "\(group)", "error": "\(error)"])
+            return false
+        } catch {
+            // The relay is stopping (its clients are being closed), or the connection
+            // kept breaking mid-call: deny this once, remember nothing.
+            logger.warning("SQL authorization failed; denying", metadata: ["group": "\(group)", "error": "\(error)"])
+            return false
         }
     }
 

@@ -36,65 +36,60 @@ public struct TokenAccessPolicy: AccessPolicy {
     }
 
     /// A custom call needs a token that verifies; its handler then gets the claims.
-    public func authenticate(token: String?, completion: @escaping @Sendable (Authentication) -> Void) {
+    public func authenticate(token: String?) async -> Authentication {
         guard let token, !token.isEmpty else {
             rejections.rejected(TokenRejections.noToken, detail: "no token")
-            completion(.denied)
-            return
+            return .denied
         }
         do {
             let verified = try TokenVerifier(keys: keys.keys, requirements: requirements).verify(token, now: now())
-            completion(.verified(claims: verified.claims))
+            return .verified(claims: verified.claims)
         } catch {
             rejections.rejected(error.reason, detail: error.description)
-            completion(.denied)
+            return .denied
         }
     }
 
-    public func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
+    public func authorize(subscribeTo group: String, token: String?) async -> AccessDecision {
         guard let token, !token.isEmpty else {
-            deny(group, TokenRejections.noToken, because: "no token", completion)
-            return
+            return deny(group, TokenRejections.noToken, because: "no token")
         }
         let checkedAt = now()
         let verified: VerifiedToken
         do {
             verified = try TokenVerifier(keys: keys.keys, requirements: requirements).verify(token, now: checkedAt)
         } catch {
-            deny(group, error.reason, because: error.description, completion)
-            return
+            return deny(group, error.reason, because: error.description)
         }
         // The connection closes with 4401 when the token stops being accepted.
         let until = verified.validUntil.map { ContinuousClock.now.advanced(by: .seconds($0.timeIntervalSince(checkedAt))) }
-        let rejections = rejections
-        let answer: @Sendable (Bool, String, String) -> Void = { allowed, reason, rule in
-            if allowed {
-                completion(.allowed(until: until))
-            } else {
-                rejections.rejected(reason, detail: "\(rule) does not allow the group", group: group)
-                completion(.denied)
-            }
-        }
-        let claimsRule = TokenRejections.groupNotAllowed
-        let sqlRule = TokenRejections.sqlDenied
+        let (allowed, reason, rule): (Bool, String, String)
         switch authorization {
         case .claims(let claims):
-            answer(claims.allows(verified.claims, subscribeTo: group), claimsRule, "the \(claims.claim) claim")
+            (allowed, reason, rule) = (
+                claims.allows(verified.claims, subscribeTo: group), TokenRejections.groupNotAllowed, "the \(claims.claim) claim"
+            )
         case .sql(let sql):
-            sql.authorize(verified.claims, subscribeTo: group) { answer($0, sqlRule, "the SQL function") }
+            (allowed, reason, rule) = (
+                await sql.authorize(verified.claims, subscribeTo: group), TokenRejections.sqlDenied, "the SQL function"
+            )
         case .both(let claims, let sql):
-            guard claims.allows(verified.claims, subscribeTo: group) else {
-                answer(false, claimsRule, "the \(claims.claim) claim")
-                return
+            if !claims.allows(verified.claims, subscribeTo: group) {
+                (allowed, reason, rule) = (false, TokenRejections.groupNotAllowed, "the \(claims.claim) claim")
+            } else {
+                (allowed, reason, rule) = (
+                    await sql.authorize(verified.claims, subscribeTo: group), TokenRejections.sqlDenied, "the SQL function"
+                )
             }
-            sql.authorize(verified.claims, subscribeTo: group) { answer($0, sqlRule, "the SQL function") }
         }
+        guard allowed else {
+            return deny(group, reason, because: "\(rule) does not allow the group")
+        }
+        return .allowed(until: until)
     }
 
-    private func deny(
-        _ group: String, _ reason: String, because detail: String, _ completion: @Sendable (AccessDecision) -> Void
-    ) {
+    private func deny(_ group: String, _ reason: String, because detail: String) -> AccessDecision {
         rejections.rejected(reason, detail: detail, group: group)
-        completion(.denied)
+        return .denied
     }
 }

@@ -1,15 +1,14 @@
 /// Decides whether a connection may join a group. The relay asks it on every subscribe.
 ///
-/// Deciding may take time (a token check, a database query), so the answer comes through
-/// a completion handler, which the relay carries back to the connection's event loop.
+/// Deciding may take time (a token check, a database query), so it is async; the relay
+/// carries the answer back to the connection's event loop.
 public protocol AccessPolicy: Sendable {
     /// Decides whether a client presenting `token` (the request's `auth_jwt`, if any) may
-    /// subscribe to `group`, and calls `completion` exactly once, on any thread.
-    func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void)
+    /// subscribe to `group`.
+    func authorize(subscribeTo group: String, token: String?) async -> AccessDecision
 
-    /// Checks the token of a custom call (any request but ping, subscribe and
-    /// unsubscribe) and calls `completion` exactly once, on any thread.
-    func authenticate(token: String?, completion: @escaping @Sendable (Authentication) -> Void)
+    /// Checks the token of a custom call (any request but ping, subscribe and unsubscribe).
+    func authenticate(token: String?) async -> Authentication
 }
 
 /// The answer of an `AccessPolicy`.
@@ -26,8 +25,8 @@ public struct OpenAccess: AccessPolicy {
     /// Creates the open policy.
     public init() {}
 
-    public func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
-        completion(.allowed(until: nil))
+    public func authorize(subscribeTo group: String, token: String?) async -> AccessDecision {
+        .allowed(until: nil)
     }
 }
 
@@ -44,7 +43,7 @@ public enum Authentication: Sendable, Hashable {
 extension AccessPolicy {
     /// Checks the token of a custom call. Policies that check tokens implement this; by
     /// default calls go ahead without claims.
-    public func authenticate(token: String?, completion: @escaping @Sendable (Authentication) -> Void) {
-        completion(.anonymous)
+    public func authenticate(token: String?) async -> Authentication {
+        .anonymous
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import RohrpostPostgres
 import RohrpostServer
@@ -25,43 +24,36 @@ struct JournalBacklog: BacklogSource {
         self.logger = logger
     }
 
-    func backlog(for group: String, after since: Int64, completion: @escaping @Sendable (Backlog) -> Void) {
-        read(group, after: since, until: .now + aheadWait, completion)
-    }
-
-    private func read(
-        _ group: String, after since: Int64, until deadline: ContinuousClock.Instant,
-        _ completion: @escaping @Sendable (Backlog) -> Void
-    ) {
-        let (maximumEvents, encoder, logger) = (maximumEvents, encoder, logger)
-        pool.read(waitingForDatabase: true) { connection in
-            try JournalReader(connection: connection).backlog(for: group, after: since, limit: maximumEvents + 1)
-        } completion: { result in
-            switch result {
-            case .success(let read) where since > read.lastPosition && ContinuousClock.now < deadline:
-                // An id the journal does not hold yet: a crash undid logical capture's last
-                // numbering, which it does again from the replayed stream with the same ids.
-                // Look again shortly; the subscribe's reply waits.
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) {
-                    self.read(group, after: since, until: deadline, completion)
+    func backlog(for group: String, after since: Int64) async -> Backlog {
+        let deadline = ContinuousClock.now + aheadWait
+        let maximumEvents = maximumEvents
+        while true {
+            let read: JournalReader.GroupBacklog
+            do {
+                read = try await pool.read(waitingForDatabase: true) { connection in
+                    try JournalReader(connection: connection).backlog(for: group, after: since, limit: maximumEvents + 1)
                 }
-            case .success(let read):
-                // Complete only when nothing after `since` was pruned, `since` is not from
-                // the future (another database, a reset journal), and it all fits.
-                guard since >= read.firstPosition - 1, since <= read.lastPosition, read.events.count <= maximumEvents
-                else {
-                    completion(.incomplete)
-                    return
-                }
-                completion(.complete(encoder.frames(for: read.events, onlyFor: group)))
-            case .failure(let error as PostgresError) where error.code == .stopped:
-                completion(.stopping)
-            case .failure(let error):
+            } catch let error as PostgresError where error.code == .stopped {
+                return .stopping
+            } catch {
                 // PostgreSQL refused the read itself (no rohrpost schema, no rights): no
                 // resume can succeed until an operator acts.
                 logger.error("cannot read the journal to resume a subscription; answering recovered: false: \(error)")
-                completion(.incomplete)
+                return .incomplete
             }
+            if since > read.lastPosition && ContinuousClock.now < deadline {
+                // An id the journal does not hold yet: a crash undid logical capture's last
+                // numbering, which it does again from the replayed stream with the same ids.
+                // Look again shortly; the subscribe's reply waits.
+                try? await Task.sleep(for: .milliseconds(100))
+                continue
+            }
+            // Complete only when nothing after `since` was pruned, `since` is not from
+            // the future (another database, a reset journal), and it all fits.
+            guard since >= read.firstPosition - 1, since <= read.lastPosition, read.events.count <= maximumEvents else {
+                return .incomplete
+            }
+            return .complete(encoder.frames(for: read.events, onlyFor: group))
         }
     }
 }

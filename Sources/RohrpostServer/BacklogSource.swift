@@ -1,12 +1,11 @@
 /// Where a subscribe that carries `since` gets the group's events it missed.
 public protocol BacklogSource: Sendable {
-    /// Reads the messages for `group` after position `since` and calls `completion` with
-    /// them, on any thread.
+    /// Reads the messages for `group` after position `since`.
     ///
     /// A database that cannot be reached is no answer: the source waits until it can read
     /// the journal (the subscribe's reply waits with it), so `.incomplete` always means the
     /// events are gone, never that reading them failed.
-    func backlog(for group: String, after since: Int64, completion: @escaping @Sendable (Backlog) -> Void)
+    func backlog(for group: String, after since: Int64) async -> Backlog
 }
 
 /// The answer to a resume: every missed message, or word that some are gone.

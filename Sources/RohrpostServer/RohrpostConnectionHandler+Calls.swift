@@ -19,20 +19,13 @@ extension RohrpostConnectionHandler {
         let (handlers, timeout, logger, metrics) = (shared.handlers, shared.handlerTimeout, shared.logger, shared.metrics)
         let eventLoop = eventLoop
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
-        let answer: @Sendable (Reply) -> Void = { reply in
-            eventLoop.execute {
-                handler.value.callsInFlight -= 1
-                handler.value.send(reply)
-                handler.value.flushEnqueued()
-            }
-        }
-        shared.accessPolicy.authenticate(token: request.authJWT) { authentication in
+        let accessPolicy = shared.accessPolicy
+        eventLoop.answer { () -> Reply in
             let claims: JSONValue?
-            switch authentication {
+            switch await accessPolicy.authenticate(token: request.authJWT) {
             case .denied:
                 metrics.authRefusals.increment()
-                answer(.accessDenied(to: request))
-                return
+                return .accessDenied(to: request)
             case .anonymous:
                 claims = nil
             case .verified(let verified):
@@ -41,9 +34,11 @@ extension RohrpostConnectionHandler {
             let context = HandlerContext(token: request.authJWT, claims: claims) { error in
                 logger.error("handler for '\(typeName)' failed: \(error)")
             }
-            eventLoop.makeFutureWithTask {
-                await handlers.reply(to: request, typeName: typeName, context: context, timeout: timeout)
-            }.whenSuccess(answer)
+            return await handlers.reply(to: request, typeName: typeName, context: context, timeout: timeout)
+        } then: { reply in
+            handler.value.callsInFlight -= 1
+            handler.value.send(reply)
+            handler.value.flushEnqueued()
         }
     }
 }

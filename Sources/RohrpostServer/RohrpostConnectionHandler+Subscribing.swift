@@ -37,11 +37,9 @@ extension RohrpostConnectionHandler {
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let (eventLoop, accessPolicy) = (eventLoop, shared.accessPolicy)
         shared.fanOut.liveStream.whenStarted {
-            accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT) { decision in
-                guard eventLoop.inEventLoop else {
-                    eventLoop.execute { handler.value.decided(decision, group, since: since, request: request) }
-                    return
-                }
+            eventLoop.answer {
+                await accessPolicy.authorize(subscribeTo: group.name, token: request.authJWT)
+            } then: { decision in
                 handler.value.decided(decision, group, since: since, request: request)
             }
         }
@@ -64,13 +62,13 @@ extension RohrpostConnectionHandler {
         guard let source = shared.backlogSource else { return }
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let eventLoop = eventLoop
-        source.backlog(for: group.name, after: since) { backlog in
-            eventLoop.execute {
-                let connection = handler.value
-                connection.perform(
-                    connection.subscription.backlogRead(backlog, for: group, isOpen: connection.context != nil && !connection.isClosing))
-                connection.flushEnqueued()
-            }
+        eventLoop.answer {
+            await source.backlog(for: group.name, after: since)
+        } then: { backlog in
+            let connection = handler.value
+            connection.perform(
+                connection.subscription.backlogRead(backlog, for: group, isOpen: connection.context != nil && !connection.isClosing))
+            connection.flushEnqueued()
         }
     }
 
@@ -79,10 +77,13 @@ extension RohrpostConnectionHandler {
     /// an unasked message).
     private func recheck(_ groups: [String], withNewToken newToken: String?) {
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
-        let eventLoop = eventLoop
+        let (eventLoop, accessPolicy) = (eventLoop, shared.accessPolicy)
         for group in groups {
-            shared.accessPolicy.authorize(subscribeTo: group, token: newToken) { decision in
+            eventLoop.answer {
+                await accessPolicy.authorize(subscribeTo: group, token: newToken)
+            } then: { decision in
                 guard decision == .denied else { return }
+                // After the subscribe that brought the new token is answered.
                 eventLoop.execute {
                     guard handler.value.subscription.isCurrentToken(newToken) else { return }  // a newer token decides
                     handler.value.close(with: .accessRevoked)

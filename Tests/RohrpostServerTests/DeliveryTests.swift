@@ -114,7 +114,7 @@ import RohrpostProtocol
 
 /// Lets only the token "secret" into the group "collection-5".
 private struct TokenPolicy: AccessPolicy {
-    func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
-        completion(group == "collection-5" && token == "secret" ? .allowed(until: nil) : .denied)
+    func authorize(subscribeTo group: String, token: String?) async -> AccessDecision {
+        group == "collection-5" && token == "secret" ? .allowed(until: nil) : .denied
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOEmbedded
 import RohrpostProtocol
 import Testing
 
@@ -28,14 +29,15 @@ import Testing
     }
 
     @Test func liveMessagesArrivingWhileTheBacklogIsReadAreHeldAndDeduplicated() throws {
-        let backlog = PendingBacklog()
-        let connection = try EmbeddedConnection(backlogSource: backlog)
+        let loop = EmbeddedEventLoop()
+        let fanOut = FanOut(group: loop)
+        let backlog = BacklogReadDuringLiveMessages(
+            .complete([Self.message(11), Self.message(12)]), live: [12, 13].map { Self.message($0) }, fanOut: fanOut, loop: loop)
+        let connection = try EmbeddedConnection(backlogSource: backlog, fanOut: fanOut, loop: loop)
         try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":10}}"#)
-        connection.fanOut.publish([12, 13].map { Self.message($0) })
-        connection.channel.embeddedEventLoop.run()
-        #expect(try connection.received() == [], "nothing before the subscribe reply")
-        backlog.complete(.complete([Self.message(11), Self.message(12)]))
-        connection.channel.embeddedEventLoop.run()
+        loop.run()
+        // 12 and 13 reached the connection before the backlog: held until after the reply
+        // and the backlog, and 12 only once.
         let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":true,"position":10}}"#)
         #expect(try connection.received() == [reply] + Self.texts([11, 12, 13]))
     }
@@ -51,16 +53,15 @@ import Testing
     }
 
     @Test func incompleteResumeNamesWhereTheGroupWasJoinedAndSendsWhatCameAfterWhateverSinceSaid() throws {
-        let backlog = PendingBacklog()
-        let connection = try EmbeddedConnection(backlogSource: backlog)
+        let loop = EmbeddedEventLoop()
+        let fanOut = FanOut(group: loop)
+        let backlog = BacklogReadDuringLiveMessages(.incomplete, live: [Self.message(6)], fanOut: fanOut, loop: loop)
+        let connection = try EmbeddedConnection(backlogSource: backlog, fanOut: fanOut, loop: loop)
         connection.fanOut.publish([Self.message(5, group: "other")])
-        connection.channel.embeddedEventLoop.run()
+        loop.run()
         // A `since` from another journal: the relay's positions are far below it.
         try connection.send(text: #"{"id":1,"type":"subscribe","data":{"type":"g","since":999}}"#)
-        connection.fanOut.publish([Self.message(6)])
-        connection.channel.embeddedEventLoop.run()
-        backlog.complete(.incomplete)
-        connection.channel.embeddedEventLoop.run()
+        loop.run()
         let reply = SentFrame.text(#"{"id":1,"type":"subscribe","data":{"group":"g","recovered":false,"position":5}}"#)
         #expect(try connection.received() == [reply] + Self.texts([6]))
     }
@@ -97,20 +98,26 @@ private struct FixedBacklog: BacklogSource {
     let backlog: Backlog
     init(_ backlog: Backlog) { self.backlog = backlog }
 
-    func backlog(for group: String, after since: Int64, completion: @escaping @Sendable (Backlog) -> Void) {
-        completion(backlog)
+    func backlog(for group: String, after since: Int64) async -> Backlog {
+        backlog
     }
 }
 
-/// Answers a resume when the test says so.
-private final class PendingBacklog: BacklogSource, @unchecked Sendable {
-    private var completion: (@Sendable (Backlog) -> Void)?
+/// Answers a resume with `backlog`, after `live` messages were published and delivered to
+/// the connection while it read, as when the listener delivers during a slow read.
+private struct BacklogReadDuringLiveMessages: BacklogSource {
+    let backlog: Backlog
+    let live: [GroupMessage]
+    let fanOut: FanOut
+    let loop: EmbeddedEventLoop
 
-    func backlog(for group: String, after since: Int64, completion: @escaping @Sendable (Backlog) -> Void) {
-        self.completion = completion
+    init(_ backlog: Backlog, live: [GroupMessage], fanOut: FanOut, loop: EmbeddedEventLoop) {
+        (self.backlog, self.live, self.fanOut, self.loop) = (backlog, live, fanOut, loop)
     }
 
-    func complete(_ backlog: Backlog) {
-        completion?(backlog)
+    func backlog(for group: String, after since: Int64) async -> Backlog {
+        fanOut.publish(live)
+        loop.run()
+        return backlog
     }
 }

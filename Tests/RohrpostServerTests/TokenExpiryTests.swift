@@ -53,9 +53,9 @@ import RohrpostProtocol
 
 /// Token "a" allows group "one", "b" allows "two", "ab" allows both.
 private struct PerTokenPolicy: AccessPolicy {
-    func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
+    func authorize(subscribeTo group: String, token: String?) async -> AccessDecision {
         let allowed = (group == "one" && token?.contains("a") == true) || (group == "two" && token?.contains("b") == true)
-        completion(allowed ? .allowed(until: nil) : .denied)
+        return allowed ? .allowed(until: nil) : .denied
     }
 }
 
@@ -63,7 +63,7 @@ private struct PerTokenPolicy: AccessPolicy {
 private struct ExpiringPolicy: AccessPolicy {
     let lifetime: Duration
 
-    func authorize(subscribeTo group: String, token: String?, completion: @escaping @Sendable (AccessDecision) -> Void) {
-        completion(.allowed(until: .now + lifetime))
+    func authorize(subscribeTo group: String, token: String?) async -> AccessDecision {
+        .allowed(until: .now + lifetime)
     }
 }
