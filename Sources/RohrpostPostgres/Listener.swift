@@ -1,13 +1,13 @@
-import Foundation
 import Logging
 import Synchronization
 
 /// The relay's one LISTEN connection: waits for NOTIFY, reads the journal after the last
 /// position it delivered, and hands each page of events on, in commit order.
 ///
-/// It runs on a thread of its own (libpq blocks), reconnects with jittered backoff when
-/// the connection drops, and after every (re)connect catches up from its last position
-/// before delivering anything newer, so nothing committed while it was away is skipped.
+/// It runs on a connection thread of its own (libpq blocks; see `PostgresConnection`),
+/// reconnects with jittered backoff when the connection drops, and after every (re)connect
+/// catches up from its last position before delivering anything newer, so nothing
+/// committed while it was away is skipped.
 public final class Listener: Sendable {
     private let configuration: ListenerConfiguration
     private let logger: Logger
@@ -41,15 +41,9 @@ public final class Listener: Sendable {
 
     /// Listens until the task is cancelled or `stop()` is called.
     public func run() async {
+        let thread = ListenThread()
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let thread = Thread { [self] in
-                    loop()
-                    continuation.resume()
-                }
-                thread.name = "rohrpost-listen"
-                thread.start()
-            }
+            await thread.run(loop)
         } onCancel: {
             stop()
         }
@@ -164,6 +158,24 @@ extension Listener {
 
         mutating func close() {
             connection = nil
+        }
+    }
+}
+
+extension Listener {
+    /// The listener's connection thread: the loop runs there as this actor's one job,
+    /// blocking in `poll` between notifications (the wake pipe interrupts it to stop).
+    private actor ListenThread {
+        private let thread = ConnectionThread(name: "rohrpost-listen")
+
+        nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
+        deinit {
+            thread.stop()
+        }
+
+        func run(_ loop: @Sendable () -> Void) {
+            loop()
         }
     }
 }

@@ -4,11 +4,14 @@ import Foundation
 /// One libpq connection, owned by the thread that made it.
 ///
 /// Every call blocks that thread, so a connection lives on a thread of its own, never on an
-/// event loop or the cooperative pool. The rule, for new code: a connection is held by a
-/// `PostgresSession` (an actor whose executor is the connection's thread; one-off work uses
-/// `PostgresSession.withConnection`), or by the `QueryPool`, `Listener` or
-/// `ReplicationConnection` threads, which predate it. The `PGconn` is freed in `deinit`,
-/// and every `PGresult` right where it is taken.
+/// event loop or the cooperative pool. The rule (the one way the relay runs libpq): every
+/// connection is owned by an actor whose executor is that connection's `ConnectionThread`,
+/// and is used only in its jobs. `PostgresSession` is that actor for a long-lived session
+/// (the sequencer's) and for one-off work (`PostgresSession.withConnection`: migrate, the
+/// capture switch); `QueryPool` is N of them; `Listener` and `ReplicationConnection` are
+/// the same with a loop of their own. Async callers await them; an event loop hops with
+/// `EventLoop.answer` or `makeFutureWithTask`. The `PGconn` is freed in `deinit`, and every
+/// `PGresult` right where it is taken.
 public final class PostgresConnection {
     private let connection: OpaquePointer
 

@@ -18,70 +18,39 @@ public final class Relay: Service, Sendable {
     private let logger: Logger
     private let eventLoops: MultiThreadedEventLoopGroup
     private let fanOut: FanOut
+    private let queries: QueryPool
+    private let sequencer: Sequencer
     private let listener: Listener
-    private let makeServer: @Sendable (HandlerRegistry) -> WebSocketServer
+    private let retention: JournalRetention
+    private let lagSampler: SlotLagSampler
+    private let clients: ClientParts
     private let registration: Mutex<HandlerRegistration>
     private let serving: EventLoopPromise<SocketAddress>
-    private let queries: QueryPool
-    private let retention: JournalRetention
-    private let sequencer: Sequencer
-    private let lagSampler: SlotLagSampler
 
-    /// Creates a relay; nothing runs until `run()`.
+    /// Creates a relay's parts, in the order of the data path; nothing runs until `run()`.
     public init(configuration: RelayConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.server.eventLoopThreads)
+        let connectionString = configuration.listener.connectionString
         let metrics = RelayMetrics(factory: configuration.metrics.factory ?? MetricsSystem.factory)
-        // Subscribes wait until the LISTEN connection has fixed its first position.
-        let fanOut = FanOut(group: eventLoops, metrics: metrics.server, startsLive: false)
-        self.eventLoops = eventLoops
-        self.fanOut = fanOut
-        self.serving = eventLoops.next().makePromise(of: SocketAddress.self)
-        let queries = QueryPool(
-            connectionString: configuration.listener.connectionString, size: configuration.journal.queryConnections,
-            logger: logger)
-        self.queries = queries
-        self.retention = JournalRetention(pool: queries, configuration: configuration.journal, logger: logger)
         let captureStatus = CaptureStatus()
-        self.sequencer = Sequencer(
-            connectionString: configuration.listener.connectionString, configuration: configuration.capture, pool: queries,
+        eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.server.eventLoopThreads)
+        serving = eventLoops.next().makePromise(of: SocketAddress.self)
+        // Subscribes wait until the LISTEN connection has fixed its first position.
+        fanOut = FanOut(group: eventLoops, metrics: metrics.server, startsLive: false)
+        queries = QueryPool(connectionString: connectionString, size: configuration.journal.queryConnections, logger: logger)
+        sequencer = Sequencer(
+            connectionString: connectionString, configuration: configuration.capture, pool: queries,
             status: captureStatus, logger: logger)
-        self.lagSampler = SlotLagSampler(configuration: configuration.capture, pool: queries, status: captureStatus)
-        let encoder = EventEncoder()
-        let listener = Listener(
-            configuration: configuration.listener, logger: logger,
-            statusChanged: { status, position in
-                metrics.listenerStatusChanged(status)
-                if status == .listening { fanOut.streamStarted(at: position) }
-            }
-        ) { entries in
-            metrics.received(entries)
-            fanOut.publish(encoder.frames(for: entries))
-        }
-        let backlog = JournalBacklog(
-            pool: queries, maximumEvents: configuration.journal.maximumResumeEvents,
-            aheadWait: configuration.journal.resumeAheadWait, logger: logger)
-        let limits = ConnectionLimits(
-            total: configuration.server.maximumConnections,
-            perAddress: configuration.server.maximumConnectionsPerAddress)
-        let endpoints = Self.endpoints(
-            listener: listener, fanOut: fanOut, limits: limits, capture: captureStatus,
-            maximumCaptureLag: configuration.capture.maximumLag, metrics: metrics, text: configuration.metrics.text,
-            livePage: configuration.livePage,
-            publish: configuration.publish.map { Publisher(configuration: $0, pool: queries, metrics: metrics).endpoint })
-        self.makeServer = { handlers in
-            WebSocketServer(
-                configuration: configuration.server, group: eventLoops, fanOut: fanOut,
-                accessPolicy: configuration.accessPolicy, backlogSource: backlog, handlers: handlers,
-                endpoints: endpoints, limits: limits, logger: logger)
-        }
-        var handlers = configuration.handlers
-        if let schema = configuration.sqlHandlersSchema {
-            handlers.fallback = SQLHandlers(schema: schema, pool: queries).call
-        }
-        self.registration = Mutex(HandlerRegistration(handlers: handlers))
-        self.listener = listener
+        let feed = JournalFeed(fanOut: fanOut, metrics: metrics)
+        listener = Listener(
+            configuration: configuration.listener, logger: logger, statusChanged: feed.statusChanged, deliver: feed.deliver)
+        retention = JournalRetention(pool: queries, configuration: configuration.journal, logger: logger)
+        lagSampler = SlotLagSampler(configuration: configuration.capture, pool: queries, status: captureStatus)
+        clients = ClientParts(
+            configuration: configuration, queries: queries, listener: listener, fanOut: fanOut,
+            captureStatus: captureStatus, metrics: metrics, logger: logger)
+        registration = Mutex(HandlerRegistration(handlers: clients.handlers()))
     }
 
     /// Registers `handler` for requests of type `name` (what rohrpost-js's
@@ -136,7 +105,8 @@ public final class Relay: Service, Sendable {
     /// graceful shutdown stops them from the last to the first: clients are closed (1001)
     /// first, the query connections last.
     private func dataPath(_ handlers: HandlerRegistry) -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        let sequencer = sequencer, retention = retention, lagSampler = lagSampler, makeServer = makeServer
+        let (sequencer, retention, lagSampler) = (sequencer, retention, lagSampler)
+        let (clients, eventLoops, fanOut, logger) = (clients, eventLoops, fanOut, logger)
         return [
             // Resumes, authorization, SQL handlers, retention and the lag sampler query here.
             .init(service: QueryPoolService(pool: queries), serviceName: "query connections"),
@@ -151,7 +121,8 @@ public final class Relay: Service, Sendable {
             // Accepts WebSocket clients; the fan-out sends them what the listener hands it.
             .init(
                 service: ClientService(
-                    server: { makeServer(handlers) }, fanOut: fanOut, serving: serving,
+                    server: { clients.server(handlers: handlers, group: eventLoops, fanOut: fanOut, logger: logger) },
+                    fanOut: fanOut, serving: serving,
                     grace: configuration.shutdownGrace, logger: logger),
                 serviceName: "WebSocket server"),
         ]
