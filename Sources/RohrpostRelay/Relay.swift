@@ -50,7 +50,7 @@ public final class Relay: Service, Sendable {
         clients = ClientParts(
             configuration: configuration, queries: queries, listener: listener, fanOut: fanOut,
             captureStatus: captureStatus, metrics: metrics, logger: logger)
-        registration = Mutex(HandlerRegistration(handlers: clients.handlers()))
+        registration = Mutex(HandlerRegistration(handlers: clients.handlers(queries: queries)))
     }
 
     /// Registers `handler` for requests of type `name` (what rohrpost-js's

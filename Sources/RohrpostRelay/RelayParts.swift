@@ -37,14 +37,12 @@ struct ClientParts: Sendable {
     let backlog: JournalBacklog
     let endpoints: HTTPEndpoints
     let limits: ConnectionLimits
-    let queries: QueryPool
 
     init(
         configuration: RelayConfiguration, queries: QueryPool, listener: Listener, fanOut: FanOut,
         captureStatus: CaptureStatus, metrics: RelayMetrics, logger: Logger
     ) {
         self.configuration = configuration
-        self.queries = queries
         backlog = JournalBacklog(
             pool: queries, maximumEvents: configuration.journal.maximumResumeEvents,
             aheadWait: configuration.journal.resumeAheadWait, logger: logger)
@@ -57,8 +55,9 @@ struct ClientParts: Sendable {
             publish: configuration.publish.map { Publisher(configuration: $0, pool: queries, metrics: metrics).endpoint })
     }
 
-    /// The configured handlers, with the SQL handlers of `--sql-handlers` as the fallback.
-    func handlers() -> HandlerRegistry {
+    /// The configured handlers, with the SQL handlers of `--sql-handlers` (through
+    /// `queries`) as the fallback.
+    func handlers(queries: QueryPool) -> HandlerRegistry {
         var handlers = configuration.handlers
         if let schema = configuration.sqlHandlersSchema {
             handlers.fallback = SQLHandlers(schema: schema, pool: queries).call
