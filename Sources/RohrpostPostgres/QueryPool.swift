@@ -37,7 +37,7 @@ public final class QueryPool: Sendable {
 
     private let connectionString: String
     private let applicationName: String
-    private let logger: Logger
+    fileprivate let logger: Logger
     private let state = Mutex(State())
     /// The pause before jobs waiting for the database try again.
     private let backoff = ReconnectBackoff(initialDelay: .milliseconds(100), maximumDelay: .seconds(2))
@@ -148,8 +148,6 @@ public final class QueryPool: Sendable {
             for (worker, entry) in handed { worker.resume(returning: entry) }
         }
     }
-
-    fileprivate var log: Logger { logger }
 }
 
 extension QueryPool {
@@ -172,7 +170,7 @@ extension QueryPool {
         func work(for pool: QueryPool) async {
             while let entry = await pool.nextJob() {
                 if let open = connection, !open.isStillConnected() {
-                    pool.log.debug("replacing a query connection the server closed")
+                    pool.logger.debug("replacing a query connection the server closed")
                     connection = nil
                 }
                 if connection == nil {
