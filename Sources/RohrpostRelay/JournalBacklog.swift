@@ -24,9 +24,11 @@ struct JournalBacklog: BacklogSource {
         self.logger = logger
     }
 
-    func backlog(for group: String, after since: Int64) async -> Backlog {
+    func backlog(for group: String, after since: Int64, through: Int64?) async -> Backlog {
         let deadline = ContinuousClock.now + aheadWait
         let maximumEvents = maximumEvents
+        // The journal must reach both `since` and what the loop delivered before the join.
+        let reach = max(since, through ?? since)
         while true {
             let read: JournalReader.GroupBacklog
             do {
@@ -41,16 +43,17 @@ struct JournalBacklog: BacklogSource {
                 logger.error("cannot read the journal to resume a subscription; answering recovered: false: \(error)")
                 return .incomplete
             }
-            if since > read.lastPosition && ContinuousClock.now < deadline {
-                // An id the journal does not hold yet: a crash undid logical capture's last
+            if reach > read.lastPosition && ContinuousClock.now < deadline {
+                // Ids the journal does not hold yet: a crash undid logical capture's last
                 // numbering, which it does again from the replayed stream with the same ids.
                 // Look again shortly; the subscribe's reply waits.
                 try? await Task.sleep(for: .milliseconds(100))
                 continue
             }
-            // Complete only when nothing after `since` was pruned, `since` is not from
-            // the future (another database, a reset journal), and it all fits.
-            guard since >= read.firstPosition - 1, since <= read.lastPosition, read.events.count <= maximumEvents else {
+            // Complete only when nothing after `since` was pruned, the journal holds every
+            // id up to `since` (not another database's or a reset journal's) and up to what
+            // the loop delivered before the join, and it all fits.
+            guard since >= read.firstPosition - 1, reach <= read.lastPosition, read.events.count <= maximumEvents else {
                 return .incomplete
             }
             return .complete(encoder.frames(for: read.events, onlyFor: group))

@@ -17,8 +17,8 @@ extension RohrpostConnectionHandler {
                 _ = subscriptions?.add(self, to: group)
             case .leave(let group):
                 subscriptions?.remove(self, from: group)
-            case .readBacklog(let group, let since):
-                readBacklog(group, since: since)
+            case .readBacklog(let group, let since, let through):
+                readBacklog(group, since: since, through: through)
             case .write(let messages):
                 for message in messages { write(message.frame) }
             case .closeWhenTokenExpires(let expiry):
@@ -57,13 +57,14 @@ extension RohrpostConnectionHandler {
         flushEnqueued()
     }
 
-    /// Reads `group`'s backlog after `since` and hands it to the state machine on this loop.
-    private func readBacklog(_ group: Group, since: Int64) {
+    /// Reads `group`'s backlog after `since`, through the loop's position at the join, and
+    /// hands it to the state machine on this loop.
+    private func readBacklog(_ group: Group, since: Int64, through: Int64?) {
         guard let source = shared.backlogSource else { return }
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let eventLoop = eventLoop
         eventLoop.answer {
-            await source.backlog(for: group.name, after: since)
+            await source.backlog(for: group.name, after: since, through: through)
         } then: { backlog in
             let connection = handler.value
             connection.perform(

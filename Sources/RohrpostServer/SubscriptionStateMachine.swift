@@ -21,7 +21,7 @@ struct SubscriptionStateMachine {
         /// Remove the connection from the group.
         case leave(String)
         /// Read the group's journal after `since`, then pass it to ``backlogRead(_:for:)``.
-        case readBacklog(Group, since: Int64)
+        case readBacklog(Group, since: Int64, through: Int64?)
         /// Write these messages (a backlog, then the live ones held meanwhile), in order.
         case write([GroupMessage])
         /// Close the connection with 4401 at this instant, replacing an earlier deadline.
@@ -103,7 +103,7 @@ struct SubscriptionStateMachine {
         switch since {
         case let since? where canResume && resuming[group.name] == nil:
             resuming[group.name] = ResumingGroup(request: request, since: since, joinedAt: livePosition)
-            actions.append(.readBacklog(group, since: since))
+            actions.append(.readBacklog(group, since: since, through: livePosition))
         case .some where canResume:
             // A resume already under way for this group sends the backlog and says where.
             actions.append(.reply(.confirming(group, recovered: true, to: request)))

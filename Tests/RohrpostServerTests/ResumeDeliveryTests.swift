@@ -98,7 +98,7 @@ private struct FixedBacklog: BacklogSource {
     let backlog: Backlog
     init(_ backlog: Backlog) { self.backlog = backlog }
 
-    func backlog(for group: String, after since: Int64) async -> Backlog {
+    func backlog(for group: String, after since: Int64, through: Int64?) async -> Backlog {
         backlog
     }
 }
@@ -115,7 +115,7 @@ private struct BacklogReadDuringLiveMessages: BacklogSource {
         (self.backlog, self.live, self.fanOut, self.loop) = (backlog, live, fanOut, loop)
     }
 
-    func backlog(for group: String, after since: Int64) async -> Backlog {
+    func backlog(for group: String, after since: Int64, through: Int64?) async -> Backlog {
         fanOut.publish(live)
         loop.run()
         return backlog
