@@ -9,8 +9,8 @@ import Foundation
 /// and is used only in its jobs. `PostgresSession` is that actor for a long-lived session
 /// (the sequencer's) and for one-off work (`PostgresSession.withConnection`: migrate, the
 /// capture switch); `QueryPool` is N of them; `Listener` and `ReplicationConnection` are
-/// the same with a loop of their own. Async callers await them; an event loop hops with
-/// `EventLoop.answer` or `makeFutureWithTask`. The `PGconn` is freed in `deinit`, and every
+/// the same with a loop of their own. Async callers await them; an event loop asks through
+/// `EventLoop.answer` (RohrpostServer). The `PGconn` is freed in `deinit`, and every
 /// `PGresult` right where it is taken.
 public final class PostgresConnection {
     private let connection: OpaquePointer
