@@ -6,6 +6,22 @@ public enum GroupAuthorization: Sendable {
     case sql(SQLAuthorizer)
     /// Both say yes; the claim is checked first, so a refusal costs no query.
     case both(ClaimsAuthorizer, SQLAuthorizer)
+
+    /// The claims rule, when it takes part.
+    var claims: ClaimsAuthorizer? {
+        switch self {
+        case .claims(let claims), .both(let claims, _): claims
+        case .sql: nil
+        }
+    }
+
+    /// The SQL rule, when it takes part.
+    var sql: SQLAuthorizer? {
+        switch self {
+        case .sql(let sql), .both(_, let sql): sql
+        case .claims: nil
+        }
+    }
 }
 
 /// How group authorization is chosen on the command line: `claims`, `sql` or `both`.

@@ -69,14 +69,15 @@ public final class QueryPool: Sendable {
         waitingForDatabase: Bool = false, _ body: @escaping @Sendable (PostgresConnection) throws -> Value
     ) async throws -> Value {
         let retries = waitingForDatabase ? Self.lostReadRetries : 1
-        for attempt in 0... {
+        var attempt = 0
+        while true {
             do {
                 return try await run(waitingForDatabase: waitingForDatabase, body)
             } catch let error as PostgresError where error.code == .connectionLost && attempt < retries {
+                attempt += 1
                 logger.debug("a read lost its connection; running it again", metadata: ["error": "\(error)"])
             }
         }
-        fatalError("unreachable: the loop returns or throws")
     }
 
     /// Runs `body` with a pooled connection and returns its result.
