@@ -2,44 +2,65 @@ import Foundation
 import Logging
 import RohrpostPostgres
 
-/// The migrations as earlier releases shipped them, from `Tests/Fixtures/released-sql.tar.gz`
-/// (`git archive aa3d2da sql`: sql/0001 to 0011 as releases 1 to 11 left them, before the
-/// functions moved to sql/definitions), to make databases of those releases.
+/// The SQL as earlier releases shipped it, to make databases of those releases:
+/// `Tests/Fixtures/released-sql.tar.gz` (`git archive aa3d2da sql`: sql/0001 to 0011 as
+/// releases 1 to 11 left them, functions and all) and `released-sql-12.tar.gz`
+/// (`git archive e27c901 sql`: release 12, the first with sql/migrations and sql/definitions).
 public enum ReleasedSQL {
-    /// The newest release the archive holds.
-    public static let latestRelease = 11
+    /// The newest release the archives hold.
+    public static let latestRelease = 12
 
-    /// The migrations a database of `release` has applied (none for release 0).
+    /// The migrations a database of `release` has applied (none for release 0), in the
+    /// files that release shipped.
     public static func migrations(through release: Int) throws -> [Migration] {
-        if let failure = extracted.failure {
-            throw TestSupportError(.missingFixture, "cannot read Tests/Fixtures/released-sql.tar.gz: \(failure)")
-        }
-        return extracted.migrations.filter { ($0.version ?? .max) <= release }
+        let files = release <= 11 ? try released11.get() : try released12.get().migrations
+        return files.filter { ($0.version ?? .max) <= release }
     }
 
-    /// Makes `database` a database of `release`: its migrations, as the relay of that
-    /// release applied them (one file after another; they held the functions then).
+    /// Makes `database` a database of `release`, as the relay of that release migrated it:
+    /// up to 11 the files one after another (they held the functions then); 12 its
+    /// migrations and then its definitions.
     public static func install(release: Int, on database: TestDatabase) throws {
         let connection = try PostgresConnection(connectionString: database.connectionString, applicationName: "released")
+        if release == 12 {
+            let files = try released12.get()
+            try Migrator(migrations: files.migrations, definitions: files.definitions, logger: Logger(label: "released"))
+                .apply(on: connection)
+            return
+        }
         for migration in try migrations(through: release) {
             try connection.execute(migration.sql)
         }
     }
 
-    private static let extracted: (migrations: [Migration], failure: String?) = {
-        do { return (try extract(), nil) } catch { return ([], "\(error)") }
-    }()
+    private static let released11 = Result { try extract("released-sql.tar.gz") { folder in
+        try sqlFiles(in: folder + "/sql").map { Migration(fileName: $0.fileName, sql: $0.sql) }
+    } }
 
-    private static func extract() throws -> [Migration] {
-        let archive = URL(filePath: #filePath).deletingLastPathComponent()
-            .appending(path: "../Fixtures/released-sql.tar.gz").standardized.path
+    private static let released12 = Result { try extract("released-sql-12.tar.gz") { folder in
+        (migrations: try sqlFiles(in: folder + "/sql/migrations").map { Migration(fileName: $0.fileName, sql: $0.sql) },
+         definitions: try sqlFiles(in: folder + "/sql/definitions").map { SQLDefinition(fileName: $0.fileName, sql: $0.sql) })
+    } }
+
+    /// Unpacks the fixture `archive` into a temporary folder and reads it with `read`.
+    private static func extract<Files>(_ archive: String, _ read: (String) throws -> Files) throws -> Files {
+        let path = URL(filePath: #filePath).deletingLastPathComponent()
+            .appending(path: "../Fixtures/\(archive)").standardized.path
         let folder = NSTemporaryDirectory() + "rohrpost-released-sql-\(UInt64.random(in: .min ... .max))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        _ = try ServerProcess.run(["/bin/tar", "-xzf", archive, "-C", folder])
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/sql").filter { $0.hasSuffix(".sql") }
-        return try names.sorted().map { name in
-            Migration(fileName: name, sql: try String(contentsOfFile: folder + "/sql/" + name, encoding: .utf8))
+        do {
+            _ = try ServerProcess.run(["/bin/tar", "-xzf", path, "-C", folder])
+            return try read(folder)
+        } catch {
+            throw TestSupportError(.missingFixture, "cannot read Tests/Fixtures/\(archive): \(error)")
+        }
+    }
+
+    /// The `.sql` files of `folder`, by name, as (file name, text).
+    private static func sqlFiles(in folder: String) throws -> [(fileName: String, sql: String)] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".sql") }.sorted().map { name in
+            (name, try String(contentsOfFile: folder + "/" + name, encoding: .utf8))
         }
     }
 }

@@ -11,11 +11,18 @@ import Testing
 /// tickets at commit (release 9) to stamped journal rows (11 on). Every event written before, during and
 /// after the migration reaches a relay's client once.
 @Suite(.serialized) struct TriggerCaptureUpgradeTests {
-    /// The releases a database upgrades from: the last one with the lock at commit, and
-    /// the one with tickets at commit.
+    /// The releases a database upgrades from: the last one with the lock at commit, the
+    /// one with tickets at commit, and the last release (whose triggers numbered events in
+    /// steps, where the current ones number in the journal INSERT).
     enum Upgrade: String, CaseIterable, CustomTestStringConvertible {
-        case fromCommitLock, fromTickets
-        var release: Int { self == .fromCommitLock ? 8 : 9 }
+        case fromCommitLock, fromTickets, fromRelease12
+        var release: Int {
+            switch self {
+            case .fromCommitLock: 8
+            case .fromTickets: 9
+            case .fromRelease12: 12
+            }
+        }
         var testDescription: String { rawValue }
     }
 
