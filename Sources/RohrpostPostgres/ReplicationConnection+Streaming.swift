@@ -20,15 +20,19 @@ extension ReplicationConnection {
         }
     }
 
-    /// Waits up to `timeout` for the next message, then also takes those already arrived
-    /// behind it, up to `maximum` in all; empty when none arrived in time.
+    /// Waits up to `timeout` for the next message, then goes on taking messages for
+    /// `window` (zero: only those already arrived), up to `maximum` in all; empty when none
+    /// arrived in time.
     ///
     /// One call per burst instead of one per message: a large transaction comes as one
-    /// message per row, and each call hops onto this connection's thread and back.
-    public func read(upTo maximum: Int, timeout: Duration) throws -> [ReplicationMessage] {
+    /// message per row, many small ones come a few messages each, and every call hops onto
+    /// this connection's thread and back (at one writer's pace, a hop per transaction cost
+    /// the relay more CPU than the rest of reading the stream).
+    public func read(upTo maximum: Int, timeout: Duration, window: Duration = .zero) throws -> [ReplicationMessage] {
         if let ended = endOfStream { throw ended }
         guard let first = try read(timeout: timeout) else { return [] }
         let connection = try openConnection()
+        let windowEnd = ContinuousClock.now + window
         var messages = [first]
         var readSocket = false
         while messages.count < maximum {
@@ -43,9 +47,16 @@ extension ReplicationConnection {
                 endOfStream = error
                 break
             }
-            // Read once more what the socket holds without waiting, then stop.
-            guard !readSocket, PQconsumeInput(connection) == 1 else { break }
-            readSocket = true
+            if !readSocket {
+                // Read once more what the socket holds without waiting.
+                guard PQconsumeInput(connection) == 1 else { break }
+                readSocket = true
+                continue
+            }
+            // Nothing more has arrived: wait for the socket while the window lasts.
+            let remaining = windowEnd - .now
+            guard remaining > .zero, Self.waitReadable(PQsocket(connection), for: remaining) else { break }
+            readSocket = false
         }
         return messages
     }

@@ -40,14 +40,9 @@ struct ReplicationStream: Sendable {
             var batch: [StreamedCommit] = []
             var serverPosition: LSN?
             var replyRequested = false
-            var messages = try await replication.read(upTo: 5_000, timeout: .milliseconds(100))
-            // More commits arriving within the window share one numbering commit.
-            let windowEnd = ContinuousClock.now + configuration.batchWindow
-            while !messages.isEmpty, messages.count < 5_000, ContinuousClock.now < windowEnd {
-                let more = try await replication.read(upTo: 5_000 - messages.count, timeout: windowEnd - .now)
-                if more.isEmpty { break }
-                messages += more
-            }
+            // Commits arriving within the window after the first share one numbering commit.
+            let messages = try await replication.read(
+                upTo: 5_000, timeout: .milliseconds(100), window: configuration.batchWindow)
             for message in messages {
                 switch message {
                 case .xLogData(let data):

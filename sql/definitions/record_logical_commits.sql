@@ -17,7 +17,6 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     next bigint;
-    i integer;
     lo bigint;
     hi bigint;
 BEGIN
@@ -27,16 +26,26 @@ BEGIN
     PERFORM FROM rohrpost.commit_lock FOR UPDATE;
     SELECT c.position + c.event_count INTO next FROM rohrpost.commits c ORDER BY c.position DESC LIMIT 1;
     next := coalesce(next, 1);
-    FOR i IN 1 .. coalesce(cardinality(xids), 0) LOOP
-        CONTINUE WHEN event_counts[i] IS NULL OR event_counts[i] < 1;
-        CONTINUE WHEN EXISTS (SELECT FROM rohrpost.commits c WHERE c.xid = xids[i])
-                   OR EXISTS (SELECT FROM rohrpost.commits c WHERE c.commit_lsn = commit_lsns[i]);
+    -- One statement: consecutive blocks of positions from `next`, in the order given, for
+    -- the transactions with events that have no positions yet (by xid, and by commit LSN).
+    WITH given AS (
+        SELECT b.xid, b.events, b.lsn, b.at, b.o,
+               row_number() OVER (PARTITION BY b.xid ORDER BY b.o) AS copy
+        FROM unnest(xids, event_counts, commit_lsns, committed_ats) WITH ORDINALITY b(xid, events, lsn, at, o)
+        WHERE b.events >= 1
+    ), batch AS (
+        SELECT g.xid, g.events, g.lsn, g.at, g.o FROM given g
+        WHERE g.copy = 1
+          AND NOT EXISTS (SELECT FROM rohrpost.commits c WHERE c.xid = g.xid)
+          AND NOT EXISTS (SELECT FROM rohrpost.commits c WHERE c.commit_lsn = g.lsn)
+    ), recorded AS (
         INSERT INTO rohrpost.commits (position, xid, event_count, committed_at, commit_lsn)
-            VALUES (next, xids[i], event_counts[i], committed_ats[i], commit_lsns[i]);
-        lo := coalesce(lo, next);
-        hi := next + event_counts[i] - 1;
-        next := next + event_counts[i];
-    END LOOP;
+            SELECT next + coalesce(sum(b.events) OVER (ORDER BY b.o ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+                   b.xid, b.events, b.at, b.lsn
+            FROM batch b
+        RETURNING rohrpost.commits.position, rohrpost.commits.event_count
+    )
+    SELECT min(r.position), max(r.position + r.event_count - 1) INTO lo, hi FROM recorded r;
     IF lo IS NOT NULL THEN
         -- Trigger capture, after a switch back, goes on from here.
         PERFORM setval('rohrpost.position_counter', greatest(hi, (SELECT s.last_value FROM rohrpost.position_counter s)));
