@@ -69,7 +69,7 @@ private let payloadTables = """
         }
     }
 
-    @Test func aPayloadOfNullSendsNothingForThatChange() async throws {
+    @Test func aPayloadOfNullSendsNothingForThatChangeWhateverItsKind() async throws {
         let drafts = payloadTables + """
             CREATE OR REPLACE FUNCTION public.todo_payload(t todo) RETURNS jsonb LANGUAGE sql STABLE AS $$
                 SELECT CASE WHEN t.title LIKE 'draft%' THEN NULL ELSE jsonb_build_object('id', t.id, 'title', t.title) END
@@ -82,6 +82,13 @@ private let payloadTables = """
             let event = try await client.receiveEvent()
             #expect(event.object["title"] as? String == "published")
             #expect(try live.database.query("SELECT count(*) FROM todo").first?.first == "2")
+            // Nor for an update or a delete whose payload is NULL.
+            try live.database.execute("UPDATE todo SET title = 'draft: still secret' WHERE title LIKE 'draft%'")
+            try live.database.execute("DELETE FROM todo WHERE title LIKE 'draft%'")
+            try live.database.execute("DELETE FROM todo WHERE title = 'published'")
+            let deleted = try await client.receiveEvent()
+            #expect(deleted.kind == "delete" && deleted.object["title"] as? String == "published", "\(deleted)")
+            try await client.expectNothing(for: .milliseconds(300))
         }
     }
 
