@@ -103,6 +103,27 @@ extension ReplicationConnectionTests {
             #expect(Set(ids) == Set(expected))
         }
 
+        @Test func aReadWithAWindowTakesWhatArrivesWithinItInOneCall() async throws {
+            let database = try await ReplicationConnectionTests.publishingDatabase()
+            let replication = try await ReplicationConnectionTests.connect(database)
+            let start = try await replication.createSlot("windowed", temporary: true)
+            try await replication.startReplication(slot: "windowed", from: start, publication: "p")
+            try database.execute("INSERT INTO t VALUES (1, 'first')")
+            let second = Task {
+                try await Task.sleep(for: .milliseconds(300))
+                try database.execute("INSERT INTO t VALUES (2, 'second')")
+            }
+            // The second transaction commits 300 ms after the first arrived: inside the window.
+            let messages = try await replication.read(upTo: 1_000, timeout: .seconds(10), window: .seconds(3))
+            try await second.value
+            var assembler = ReplicationTransactionAssembler()
+            var committed: [CommittedTransaction] = []
+            for case .xLogData(let data) in messages {
+                if let transaction = try assembler.feed(PgOutputMessage(decoding: data.payload)) { committed.append(transaction) }
+            }
+            #expect(committed.count == 2, "one call brought \(committed.count) transactions")
+        }
+
         @Test func aStreamTheServerEndsThrowsItsReasonOnEveryLaterRead() async throws {
             let database = try await ReplicationConnectionTests.publishingDatabase()
             let replication = try await ReplicationConnectionTests.connect(database)
