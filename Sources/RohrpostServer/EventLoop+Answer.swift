@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 
 extension EventLoop {
     /// Runs `question` (an access policy's decision, a backlog read) and hands its answer to
@@ -17,16 +16,16 @@ extension EventLoop {
             return
         }
         let loop = self
-        let returned = Mutex(false)
         Task.immediate {
             let value = await question()
-            // Still inside the call above (nothing waited): this is the loop's thread.
-            if returned.withLock({ !$0 }) {
+            // Not waited (still inside the call above): this is the loop's thread. A
+            // question that waited resumes on another thread, possibly before the call
+            // above has returned, so the thread is what decides, not whether it returned.
+            if loop.inEventLoop {
                 answer(value)
             } else {
                 loop.execute { answer(value) }
             }
         }
-        returned.withLock { $0 = true }
     }
 }

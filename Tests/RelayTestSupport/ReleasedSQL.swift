@@ -4,26 +4,27 @@ import RohrpostPostgres
 
 /// The SQL as earlier releases shipped it, to make databases of those releases:
 /// `Tests/Fixtures/released-sql.tar.gz` (`git archive aa3d2da sql`: sql/0001 to 0011 as
-/// releases 1 to 11 left them, functions and all) and `released-sql-12.tar.gz`
-/// (`git archive e27c901 sql`: release 12, the first with sql/migrations and sql/definitions).
+/// releases 1 to 11 left them, functions and all), `released-sql-12.tar.gz`
+/// (`git archive e27c901 sql`: release 12, the first with sql/migrations and sql/definitions)
+/// and `released-sql-13.tar.gz` (`git archive 69ceb31 sql`).
 public enum ReleasedSQL {
     /// The newest release the archives hold.
-    public static let latestRelease = 12
+    public static let latestRelease = 13
 
     /// The migrations a database of `release` has applied (none for release 0), in the
     /// files that release shipped.
     public static func migrations(through release: Int) throws -> [Migration] {
-        let files = release <= 11 ? try released11.get() : try released12.get().migrations
+        let files = release <= 11 ? try released11.get() : try releasedWithDefinitions(release).migrations
         return files.filter { ($0.version ?? .max) <= release }
     }
 
     /// Makes `database` a database of `release`, as the relay of that release migrated it:
-    /// up to 11 the files one after another (they held the functions then); 12 its
+    /// up to 11 the files one after another (they held the functions then); from 12 on its
     /// migrations and then its definitions.
     public static func install(release: Int, on database: TestDatabase) throws {
         let connection = try PostgresConnection(connectionString: database.connectionString, applicationName: "released")
-        if release == 12 {
-            let files = try released12.get()
+        if release >= 12 {
+            let files = try releasedWithDefinitions(release)
             try Migrator(migrations: files.migrations, definitions: files.definitions, logger: Logger(label: "released"))
                 .apply(on: connection)
             return
@@ -37,10 +38,21 @@ public enum ReleasedSQL {
         try sqlFiles(in: folder + "/sql").map { Migration(fileName: $0.fileName, sql: $0.sql) }
     } }
 
-    private static let released12 = Result { try extract("released-sql-12.tar.gz") { folder in
-        (migrations: try sqlFiles(in: folder + "/sql/migrations").map { Migration(fileName: $0.fileName, sql: $0.sql) },
-         definitions: try sqlFiles(in: folder + "/sql/definitions").map { SQLDefinition(fileName: $0.fileName, sql: $0.sql) })
-    } }
+    private static let released12 = Result { try extractWithDefinitions("released-sql-12.tar.gz") }
+    private static let released13 = Result { try extractWithDefinitions("released-sql-13.tar.gz") }
+
+    /// The migrations and definitions of `release` (12 or later).
+    private static func releasedWithDefinitions(_ release: Int) throws -> (migrations: [Migration], definitions: [SQLDefinition]) {
+        release == 12 ? try released12.get() : try released13.get()
+    }
+
+    /// An archive of a release with sql/migrations and sql/definitions.
+    private static func extractWithDefinitions(_ archive: String) throws -> (migrations: [Migration], definitions: [SQLDefinition]) {
+        try extract(archive) { folder in
+            (migrations: try sqlFiles(in: folder + "/sql/migrations").map { Migration(fileName: $0.fileName, sql: $0.sql) },
+             definitions: try sqlFiles(in: folder + "/sql/definitions").map { SQLDefinition(fileName: $0.fileName, sql: $0.sql) })
+        }
+    }
 
     /// Unpacks the fixture `archive` into a temporary folder and reads it with `read`.
     private static func extract<Files>(_ archive: String, _ read: (String) throws -> Files) throws -> Files {

@@ -49,6 +49,47 @@ import Testing
         #expect(try database.query("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'items'::regclass") == [["0"]])
     }
 
+    /// A plain table captures INSERT and DELETE per statement; where a statement trigger
+    /// would miss rows (a partitioned table, a table in an inheritance tree: a statement
+    /// fires the statement triggers of the table it names only) or a claimed number could
+    /// go unused (a payload function may give NULL), row triggers capture everything.
+    @Test func statementTriggersOnlyWhereTheySeeEveryRow() async throws {
+        let database = try await migratedDatabase()
+        try database.execute("""
+            CREATE FUNCTION public.item_payload(t items) RETURNS jsonb LANGUAGE sql AS $$ SELECT pg_catalog.to_jsonb(t) $$;
+            CREATE TABLE parted (id int PRIMARY KEY) PARTITION BY RANGE (id);
+            CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (100);
+            CREATE TABLE parent (id int PRIMARY KEY);
+            CREATE TABLE child (id int PRIMARY KEY) INHERITS (parent);
+            CREATE TABLE plain (id int PRIMARY KEY);
+            SELECT rohrpost.watch('items', payload => 'public.item_payload');
+            SELECT rohrpost.watch(t) FROM unnest(ARRAY['parted', 'parent', 'child', 'plain']::regclass[]) t;
+            """)
+        func triggers(_ table: String) throws -> [String] {
+            try database.query("""
+                SELECT string_agg(tgname || ' ' || (pg_catalog.pg_get_triggerdef(oid) ~ 'FOR EACH ROW')::text, ', ' ORDER BY tgname)
+                FROM pg_trigger WHERE tgrelid = '\(table)'::regclass
+                """).compactMap { $0.first ?? nil }
+        }
+        let rowTriggerOnly = ["_rohrpost_capture true"]
+        for table in ["items", "parted", "parted_low", "parent", "child"] {
+            #expect(try triggers(table) == [rowTriggerOnly.joined()], "\(table)")
+        }
+        #expect(try triggers("plain") == [
+            "_rohrpost_capture true, _rohrpost_capture_delete false, _rohrpost_capture_insert false, "
+                + "_rohrpost_claim_delete true, _rohrpost_claim_insert true",
+        ])
+        // A child's rows deleted through its parent: the child's row trigger sees them.
+        try database.execute("INSERT INTO child VALUES (1); DELETE FROM parent; INSERT INTO plain VALUES (1), (2); DELETE FROM plain")
+        try database.sequence()
+        #expect(try database.query("SELECT kind, table_name FROM rohrpost.read_events(0)") == [
+            ["create", "public.child"], ["delete", "public.child"],
+            ["create", "public.plain"], ["create", "public.plain"], ["delete", "public.plain"], ["delete", "public.plain"],
+        ])
+        try database.execute("SELECT rohrpost.unwatch('plain')")
+        #expect(try triggers("plain") == [])
+    }
+
     @Test func unwatchOfATableThatIsNotWatchedDoesNothing() async throws {
         let database = try await migratedDatabase()
         try database.execute("SELECT rohrpost.unwatch('items')")

@@ -12,15 +12,16 @@ import Testing
 /// after the migration reaches a relay's client once.
 @Suite(.serialized) struct TriggerCaptureUpgradeTests {
     /// The releases a database upgrades from: the last one with the lock at commit, the
-    /// one with tickets at commit, and the last release (whose triggers numbered events in
-    /// steps, where the current ones number in the journal INSERT).
+    /// one with tickets at commit, and the last release (whose row triggers numbered each
+    /// INSERT and DELETE as they ran, where the current statement triggers' rows claim
+    /// their numbers as they are written).
     enum Upgrade: String, CaseIterable, CustomTestStringConvertible {
-        case fromCommitLock, fromTickets, fromRelease12
+        case fromCommitLock, fromTickets, fromRelease13
         var release: Int {
             switch self {
             case .fromCommitLock: 8
             case .fromTickets: 9
-            case .fromRelease12: 12
+            case .fromRelease13: 13
             }
         }
         var testDescription: String { rawValue }

@@ -10,7 +10,8 @@ AS $fn$
 DECLARE
     setting text;
 BEGIN
-    setting := current_setting('rohrpost.seq', true);
+    -- The count of events, also while a statement-level capture claims ("n/claimer/start").
+    setting := split_part(current_setting('rohrpost.seq', true), '/', 1);
     IF setting IS NULL OR setting = '' OR setting::integer <= 0
        OR (SELECT c.mode FROM rohrpost.capture c) = 'logical' THEN
         RETURN NULL;

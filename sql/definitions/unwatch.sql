@@ -5,16 +5,20 @@ AS $fn$
 DECLARE
     tbl regclass := unwatch.table_name;
     w record;
+    trigger_name name;
 BEGIN
     IF tbl IS NULL THEN
         RETURN;
     END IF;
-    IF EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = '_rohrpost_capture'
-               AND t.tgparentid = 0) THEN
-        EXECUTE format('DROP TRIGGER _rohrpost_capture ON %I.%I',
+    -- The capture triggers watch() made (see watch.sql), not a partition's inherited ones.
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+                          AND t.tgname IN ('_rohrpost_capture', '_rohrpost_capture_insert', '_rohrpost_capture_delete',
+                                           '_rohrpost_claim_insert', '_rohrpost_claim_delete') LOOP
+        EXECUTE format('DROP TRIGGER %I ON %I.%I', trigger_name,
             (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
             (SELECT c.relname FROM pg_class c WHERE c.oid = tbl));
-    END IF;
+    END LOOP;
     DELETE FROM rohrpost.watched_tables t WHERE t.table_name = tbl
         RETURNING t.trigger_function, t.object_type INTO w;
     IF w.trigger_function IS NOT NULL THEN

@@ -1,13 +1,22 @@
 -- watch(table, groups, columns, payload) generates one trigger function per table, with
--- the table's group templates, carried columns and change checks compiled in, and
--- installs it as an AFTER INSERT OR UPDATE OR DELETE row trigger named _rohrpost_capture.
--- The function appends one journal row per row change. Its settings are kept in
--- rohrpost.watched_tables, so rewatch_all() (and installing new definitions) can make the
--- trigger again.
+-- the table's group templates, carried columns and change checks compiled in, which
+-- appends one journal row per row change. UPDATE is captured by an AFTER row trigger
+-- named _rohrpost_capture. INSERT and DELETE are captured by AFTER STATEMENT triggers with
+-- transition tables (_rohrpost_capture_insert, _rohrpost_capture_delete): one journal
+-- INSERT per statement, which for many rows per statement costs the writer about half of
+-- a row trigger's (BENCHMARKS.md); their rows are numbered as they are written, by the
+-- WHEN of the row triggers _rohrpost_claim_insert and _rohrpost_claim_delete, which never
+-- fire (claim_event_seq.sql). Tables where a statement trigger would miss rows or could
+-- not run first keep row triggers for all three: a partitioned table, a partition or a
+-- table in an inheritance tree (a statement names one table and fires only its statement
+-- triggers), and a table with a payload function (a NULL payload sends nothing, so its
+-- claimed number would go unused). The settings are kept in rohrpost.watched_tables, so
+-- rewatch_all() (and installing new definitions) can make the triggers again.
 --
 -- The generated code names columns, so after ALTER TABLE on a watched table (add, drop,
--- rename or retype a column) call rohrpost.watch() again; a dropped or renamed column
--- that the code names makes writes to the table fail until then.
+-- rename or retype a column; attach it as a partition or make it inherit or be inherited)
+-- call rohrpost.watch() again; a dropped or renamed column that the code names makes
+-- writes to the table fail until then.
 --
 -- payload => 'schema.function': a function taking the table's row type and returning
 -- jsonb, whose result is the event's object. An update is then sent when the payload or
@@ -36,16 +45,20 @@ DECLARE
     placeholders text[];
     pieces_new text[];
     pieces_old text[];
+    pieces_row text[];
     i integer;
     k integer;
     codes_new text[] := '{}';
     codes_old text[] := '{}';
+    codes_row text[] := '{}';   -- the groups' code for a transition row, n
     any_nullable boolean := false;
     groups_new text;
     groups_old text;
+    groups_row text;
     groups_changed text;
     object_new text;
     object_old text;
+    object_row text;
     updated_code text;
     fn text;
     object_type text;
@@ -61,11 +74,16 @@ DECLARE
     skip_null text;             -- with a payload function: runs a journal INSERT only when the payload is not NULL
     insert_code text;           -- the generated code of an INSERT, and of a DELETE
     delete_code text;
+    statement_level boolean;    -- INSERT and DELETE captured per statement (see the top)
+    statement_insert text;      -- the journal INSERT of a statement's created or deleted rows
+    capture_triggers text[] := ARRAY['_rohrpost_capture', '_rohrpost_capture_insert', '_rohrpost_capture_delete',
+                                     '_rohrpost_claim_insert', '_rohrpost_claim_delete'];
+    trigger_name name;
 BEGIN
     IF tbl IS NULL THEN
         RAISE EXCEPTION 'rohrpost.watch: table_name must not be NULL';
     END IF;
-    SELECT c.relname, c.relkind, n.nspname INTO rel
+    SELECT c.relname, c.relkind, c.relispartition, n.nspname INTO rel
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.oid = tbl;
     IF rel.relkind NOT IN ('r', 'p') THEN
@@ -134,19 +152,23 @@ BEGIN
         templates := ARRAY[rel.relname || '-{' || array_to_string(pk, '}-{') || '}'];
         pieces_new := ARRAY[quote_literal(rel.relname || '-') || '::pg_catalog.text'];
         pieces_old := pieces_new;
+        pieces_row := pieces_new;
         FOR k IN 1 .. cardinality(pk) LOOP
             IF k > 1 THEN
                 pieces_new := pieces_new || '''-''::pg_catalog.text'::text;
                 pieces_old := pieces_old || '''-''::pg_catalog.text'::text;
+                pieces_row := pieces_row || '''-''::pg_catalog.text'::text;
             END IF;
             i := array_position(names, pk[k]);
             group_columns := group_columns || i;
             any_nullable := any_nullable OR NOT rohrpost.group_value_is_text_cast(types[i]);
             pieces_new := pieces_new || rohrpost.group_value_code('NEW', names[i], types[i]);
             pieces_old := pieces_old || rohrpost.group_value_code('OLD', names[i], types[i]);
+            pieces_row := pieces_row || rohrpost.group_value_code('n', names[i], types[i]);
         END LOOP;
         codes_new := ARRAY[array_to_string(pieces_new, ' OPERATOR(pg_catalog.||) ')];
         codes_old := ARRAY[array_to_string(pieces_old, ' OPERATOR(pg_catalog.||) ')];
+        codes_row := ARRAY[array_to_string(pieces_row, ' OPERATOR(pg_catalog.||) ')];
     ELSE
         IF cardinality(watch.groups) = 0 THEN
             RAISE EXCEPTION 'rohrpost.watch: groups must hold at least one template (pass NULL for the default %-{<primary key>})', rel.relname;
@@ -164,10 +186,12 @@ BEGIN
                                   WITH ORDINALITY r(m, o) ORDER BY o);
             pieces_new := '{}';
             pieces_old := '{}';
+            pieces_row := '{}';
             FOR k IN 1 .. cardinality(literals) LOOP
                 IF literals[k] <> '' THEN
                     pieces_new := pieces_new || (quote_literal(literals[k]) || '::pg_catalog.text');
                     pieces_old := pieces_old || (quote_literal(literals[k]) || '::pg_catalog.text');
+                    pieces_row := pieces_row || (quote_literal(literals[k]) || '::pg_catalog.text');
                 END IF;
                 CONTINUE WHEN k > cardinality(placeholders);
                 i := array_position(names::text[], placeholders[k]);
@@ -179,40 +203,20 @@ BEGIN
                 END IF;
                 pieces_new := pieces_new || rohrpost.group_value_code('NEW', names[i], types[i]);
                 pieces_old := pieces_old || rohrpost.group_value_code('OLD', names[i], types[i]);
+                pieces_row := pieces_row || rohrpost.group_value_code('n', names[i], types[i]);
                 -- A NULL value gives no group; so does JSON null, e.g. in a json column.
                 any_nullable := any_nullable OR NOT not_nulls[i]
                     OR NOT rohrpost.group_value_is_text_cast(types[i]);
             END LOOP;
             codes_new := codes_new || array_to_string(pieces_new, ' OPERATOR(pg_catalog.||) ');
             codes_old := codes_old || array_to_string(pieces_old, ' OPERATOR(pg_catalog.||) ');
+            codes_row := codes_row || array_to_string(pieces_row, ' OPERATOR(pg_catalog.||) ');
         END LOOP;
     END IF;
 
-    IF cardinality(codes_new) > 1 THEN
-        -- Several templates may give one group twice; each group gets an event once,
-        -- so a group equal to an earlier one is left out (inline: a function call
-        -- per row would cost more than the rest of the group code).
-        groups_new := 'pg_catalog.array_remove(ARRAY[' || codes_new[1];
-        groups_old := 'pg_catalog.array_remove(ARRAY[' || codes_old[1];
-        FOR k IN 2 .. cardinality(codes_new) LOOP
-            groups_new := groups_new || E',\n            CASE WHEN '
-                || (SELECT string_agg(format('(%s) OPERATOR(pg_catalog.=) (%s)', codes_new[k], codes_new[e]), ' OR ')
-                    FROM generate_series(1, k - 1) e)
-                || ' THEN NULL ELSE ' || codes_new[k] || ' END';
-            groups_old := groups_old || E',\n            CASE WHEN '
-                || (SELECT string_agg(format('(%s) OPERATOR(pg_catalog.=) (%s)', codes_old[k], codes_old[e]), ' OR ')
-                    FROM generate_series(1, k - 1) e)
-                || ' THEN NULL ELSE ' || codes_old[k] || ' END';
-        END LOOP;
-        groups_new := groups_new || '], NULL::pg_catalog.text)';
-        groups_old := groups_old || '], NULL::pg_catalog.text)';
-    ELSIF any_nullable THEN
-        groups_new := 'pg_catalog.array_remove(ARRAY[' || codes_new[1] || '], NULL::pg_catalog.text)';
-        groups_old := 'pg_catalog.array_remove(ARRAY[' || codes_old[1] || '], NULL::pg_catalog.text)';
-    ELSE
-        groups_new := 'ARRAY[' || codes_new[1] || ']';
-        groups_old := 'ARRAY[' || codes_old[1] || ']';
-    END IF;
+    groups_new := rohrpost.groups_code(codes_new, any_nullable);
+    groups_old := rohrpost.groups_code(codes_old, any_nullable);
+    groups_row := rohrpost.groups_code(codes_row, any_nullable);
     -- Only when a template's column changed can the row's groups differ.
     groups_changed := coalesce(
         (SELECT string_agg(rohrpost.changed_code(names[c], types[c]), E'\n           OR ' ORDER BY c)
@@ -235,9 +239,10 @@ BEGIN
                AND t.tgparentid <> 0) THEN
         RAISE EXCEPTION 'rohrpost.watch: % is a partition of a watched table; watch or unwatch that table', tbl;
     END IF;
-    IF EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = '_rohrpost_capture') THEN
-        EXECUTE format('DROP TRIGGER _rohrpost_capture ON %s', qualified);
-    END IF;
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgname = ANY (capture_triggers) LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, qualified);
+    END LOOP;
     IF old_config.object_type IS NOT NULL THEN
         EXECUTE format('DROP TYPE IF EXISTS rohrpost.%I', old_config.object_type);
     END IF;
@@ -252,11 +257,13 @@ BEGIN
         -- The payload function's result is the object; it may join, compute or drop
         -- anything. An update is sent when the payload (or the groups) changed.
         object_new := format('(%s(NEW))::pg_catalog.json', payload_fn::oid::regproc);
+        object_row := NULL;
         object_old := format('(%s(OLD))::pg_catalog.json', payload_fn::oid::regproc);
         object_type := NULL;
     ELSIF watch.columns IS NULL AND rel.relkind = 'r' THEN
         object_new := 'pg_catalog.to_json(NEW)';
         object_old := 'pg_catalog.to_json(OLD)';
+        object_row := 'pg_catalog.to_json(n.*)';
         object_type := NULL;
     ELSE
         EXECUTE format('CREATE TYPE rohrpost.%I AS (%s)', object_type,
@@ -269,6 +276,8 @@ BEGIN
             (SELECT string_agg(format('NEW.%I', names[c]), ', ' ORDER BY c) FROM unnest(carried) c), object_type);
         object_old := format('pg_catalog.to_json(ROW(%s)::rohrpost.%I)',
             (SELECT string_agg(format('OLD.%I', names[c]), ', ' ORDER BY c) FROM unnest(carried) c), object_type);
+        object_row := format('pg_catalog.to_json(ROW(%s)::rohrpost.%I)',
+            (SELECT string_agg(format('n.%I', names[c]), ', ' ORDER BY c) FROM unnest(carried) c), object_type);
     END IF;
 
     IF payload_fn IS NOT NULL THEN
@@ -291,7 +300,23 @@ BEGIN
     -- changed first, so it keeps its steps. A payload function's NULL sends nothing.
     journal_insert := $ins$INSERT INTO rohrpost.journal (seq, table_name, kind, object, groups)
             VALUES (rohrpost.next_event_seq(), %L, %L, %s, %s);$ins$;
-    IF payload_fn IS NULL THEN
+    -- Per statement: the transition rows in the order they were written, each with the
+    -- number it claimed then (a row without one, which only a table that became part of an
+    -- inheritance tree after watch() could bring, gets the next number instead).
+    statement_level := payload_fn IS NULL AND rel.relkind = 'r' AND NOT rel.relispartition
+        AND NOT EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = tbl OR h.inhparent = tbl);
+    statement_insert := $ins$WITH c AS MATERIALIZED (SELECT rohrpost.take_claims(%L) AS runs)
+        INSERT INTO rohrpost.journal (seq, table_name, kind, object, groups)
+            SELECT COALESCE(rohrpost.claimed_seq(c.runs, pg_catalog.row_number() OVER ()), rohrpost.next_event_seq()),
+                   %L, %L, %s, %s
+            FROM c, %s n;$ins$;
+    IF statement_level THEN
+        insert_code := format(statement_insert, fn || 'i', qualified, 'create', object_row, groups_row,
+                              'rohrpost_inserted');
+        delete_code := format(statement_insert, fn || 'd', qualified, 'delete', object_row, groups_row,
+                              'rohrpost_deleted');
+        update_null_check := '';
+    ELSIF payload_fn IS NULL THEN
         insert_code := format(journal_insert, qualified, 'create', object_new, groups_new);
         delete_code := format(journal_insert, qualified, 'delete', object_old, groups_old);
         update_null_check := '';
@@ -373,11 +398,29 @@ $gen$, qualified, updated_code, groups_changed, groups_new, groups_old, insert_c
 
     EXECUTE format('COMMENT ON FUNCTION rohrpost.%I() IS %L', fn,
         'rohrpost events of ' || qualified || ' (generated by rohrpost.watch)');
-    -- AFTER triggers fire in name order. The leading underscore puts this one before
+    -- AFTER row triggers fire in name order. The leading underscore puts these before
     -- lower-case names, so when another AFTER trigger changes the same row again,
-    -- the change that fired it is journaled first.
-    EXECUTE format('CREATE TRIGGER _rohrpost_capture AFTER INSERT OR UPDATE OR DELETE ON %s'
-                   ' FOR EACH ROW EXECUTE FUNCTION rohrpost.%I()', qualified, fn);
+    -- the change that fired it is journaled first. (A claim is made as the row is
+    -- written, before any AFTER trigger runs.)
+    IF statement_level THEN
+        EXECUTE format('CREATE TRIGGER _rohrpost_capture AFTER UPDATE ON %s'
+                       ' FOR EACH ROW EXECUTE FUNCTION rohrpost.%I()', qualified, fn);
+        EXECUTE format('CREATE TRIGGER _rohrpost_claim_insert AFTER INSERT ON %s FOR EACH ROW'
+                       ' WHEN (rohrpost.claim_event_seq(%L)) EXECUTE FUNCTION rohrpost.%I()',
+                       qualified, fn || 'i', fn);
+        EXECUTE format('CREATE TRIGGER _rohrpost_claim_delete AFTER DELETE ON %s FOR EACH ROW'
+                       ' WHEN (rohrpost.claim_event_seq(%L)) EXECUTE FUNCTION rohrpost.%I()',
+                       qualified, fn || 'd', fn);
+        EXECUTE format('CREATE TRIGGER _rohrpost_capture_insert AFTER INSERT ON %s'
+                       ' REFERENCING NEW TABLE AS rohrpost_inserted FOR EACH STATEMENT EXECUTE FUNCTION rohrpost.%I()',
+                       qualified, fn);
+        EXECUTE format('CREATE TRIGGER _rohrpost_capture_delete AFTER DELETE ON %s'
+                       ' REFERENCING OLD TABLE AS rohrpost_deleted FOR EACH STATEMENT EXECUTE FUNCTION rohrpost.%I()',
+                       qualified, fn);
+    ELSE
+        EXECUTE format('CREATE TRIGGER _rohrpost_capture AFTER INSERT OR UPDATE OR DELETE ON %s'
+                       ' FOR EACH ROW EXECUTE FUNCTION rohrpost.%I()', qualified, fn);
+    END IF;
 
     INSERT INTO rohrpost.watched_tables AS w (table_name, groups, columns, trigger_function, object_type, payload)
         VALUES (tbl, templates,
