@@ -10,8 +10,7 @@ AS $fn$
 DECLARE
     setting text;
 BEGIN
-    -- The count of events, also while a statement-level capture claims ("n/claimer/start").
-    setting := split_part(current_setting('rohrpost.seq', true), '/', 1);
+    setting := current_setting('rohrpost.seq', true);
     IF setting IS NULL OR setting = '' OR setting::integer <= 0
        OR (SELECT c.mode FROM rohrpost.capture c) = 'logical' THEN
         RETURN NULL;

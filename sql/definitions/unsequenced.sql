@@ -1,8 +1,6 @@
 -- The transactions that `upto` sees as finished and `seen` does not, that wrote journal
--- rows and have no positions: with their event count (the highest seq) and their order
--- key (the largest stamp, else release 9's ticket, else 0: a statement-level capture
--- writes its rows after those its AFTER ROW triggers wrote, so the last-numbered row is
--- not always the last written). Each is found by a probe on the journal's
+-- rows and have no positions: with their event count and their order key (the last
+-- row's stamp, else release 9's ticket, else 0). Each is found by a probe on the journal's
 -- key, so rows of transactions still running are never read. After a long pause (say,
 -- a database in logical capture for a while, or no sequencer) the range of new xids can
 -- be long; then the journal's key is scanned for the range instead, once.
@@ -28,8 +26,8 @@ BEGIN
                   UNION ALL
                   SELECT r FROM pg_snapshot_xip(seen) r) c
             CROSS JOIN LATERAL (
-                SELECT max(j.seq) AS seq, max(j.stamp) AS stamp FROM rohrpost.journal j
-                WHERE j.xid = c.x HAVING count(*) > 0
+                SELECT j.seq, j.stamp FROM rohrpost.journal j
+                WHERE j.xid = c.x ORDER BY j.seq DESC LIMIT 1
             ) last
             WHERE pg_visible_in_snapshot(c.x, upto)
               AND (SELECT true FROM rohrpost.commits m WHERE m.xid = c.x) IS NULL;
@@ -44,8 +42,8 @@ BEGIN
                   UNION ALL
                   SELECT r, last.seq, last.stamp FROM pg_snapshot_xip(seen) r
                   CROSS JOIN LATERAL (
-                      SELECT max(j.seq) AS seq, max(j.stamp) AS stamp FROM rohrpost.journal j
-                      WHERE j.xid = r HAVING count(*) > 0
+                      SELECT j.seq, j.stamp FROM rohrpost.journal j
+                      WHERE j.xid = r ORDER BY j.seq DESC LIMIT 1
                   ) last
                   WHERE pg_visible_in_snapshot(r, upto)) c
             WHERE (SELECT true FROM rohrpost.commits m WHERE m.xid = c.x) IS NULL;

@@ -1,22 +1,27 @@
 -- watch(table, groups, columns, payload) generates one trigger function per table, with
 -- the table's group templates, carried columns and change checks compiled in, which
--- appends one journal row per row change. UPDATE is captured by an AFTER row trigger
--- named _rohrpost_capture. INSERT and DELETE are captured by AFTER STATEMENT triggers with
--- transition tables (_rohrpost_capture_insert, _rohrpost_capture_delete): one journal
--- INSERT per statement, which for many rows per statement costs the writer about half of
--- a row trigger's (BENCHMARKS.md); their rows are numbered as they are written, by the
--- WHEN of the row triggers _rohrpost_claim_insert and _rohrpost_claim_delete, which never
--- fire (claim_event_seq.sql). Tables where a statement trigger would miss rows or could
--- not run first keep row triggers for all three: a partitioned table, a partition or a
--- table in an inheritance tree (a statement names one table and fires only its statement
--- triggers), and a table with a payload function (a NULL payload sends nothing, so its
--- claimed number would go unused). The settings are kept in rohrpost.watched_tables, so
+-- appends one journal row per row change, as an AFTER INSERT OR UPDATE OR DELETE row
+-- trigger named _rohrpost_capture.
+--
+-- A table that no other trigger can write from captures INSERT and DELETE per statement
+-- instead: AFTER STATEMENT triggers with transition tables (_rohrpost_capture_insert,
+-- _rohrpost_capture_delete) write all of a statement's rows in one journal INSERT, which
+-- for 1,000 rows per statement cost the writer about half of what a row trigger does
+-- (BENCHMARKS.md), and the same for one row. A statement trigger runs after every AFTER
+-- row trigger of its statement, so where another trigger could write in between (a user
+-- trigger, a foreign key's ON DELETE CASCADE / SET NULL / SET DEFAULT action) its changes
+-- would be numbered before the rows that caused them: such a table keeps the row trigger
+-- for all three. So do a partitioned table, a partition and a table in an inheritance tree
+-- (a statement fires the statement triggers of the table it names only, while row
+-- triggers see every affected row), and a table with a payload function (its function
+-- runs per row anyway). The settings are kept in rohrpost.watched_tables, so
 -- rewatch_all() (and installing new definitions) can make the triggers again.
 --
--- The generated code names columns, so after ALTER TABLE on a watched table (add, drop,
--- rename or retype a column; attach it as a partition or make it inherit or be inherited)
--- call rohrpost.watch() again; a dropped or renamed column that the code names makes
--- writes to the table fail until then.
+-- The generated code names columns and depends on the table's other triggers, so after
+-- ALTER TABLE on a watched table (add, drop, rename or retype a column; attach it as a
+-- partition or make it inherit or be inherited), or CREATE TRIGGER on it, call
+-- rohrpost.watch() again; a dropped or renamed column that the code names makes writes
+-- to the table fail until then.
 --
 -- payload => 'schema.function': a function taking the table's row type and returning
 -- jsonb, whose result is the event's object. An update is then sent when the payload or
@@ -76,8 +81,7 @@ DECLARE
     delete_code text;
     statement_level boolean;    -- INSERT and DELETE captured per statement (see the top)
     statement_insert text;      -- the journal INSERT of a statement's created or deleted rows
-    capture_triggers text[] := ARRAY['_rohrpost_capture', '_rohrpost_capture_insert', '_rohrpost_capture_delete',
-                                     '_rohrpost_claim_insert', '_rohrpost_claim_delete'];
+    capture_triggers text[] := ARRAY['_rohrpost_capture', '_rohrpost_capture_insert', '_rohrpost_capture_delete'];
     trigger_name name;
 BEGIN
     IF tbl IS NULL THEN
@@ -300,21 +304,21 @@ BEGIN
     -- changed first, so it keeps its steps. A payload function's NULL sends nothing.
     journal_insert := $ins$INSERT INTO rohrpost.journal (seq, table_name, kind, object, groups)
             VALUES (rohrpost.next_event_seq(), %L, %L, %s, %s);$ins$;
-    -- Per statement: the transition rows in the order they were written, each with the
-    -- number it claimed then (a row without one, which only a table that became part of an
-    -- inheritance tree after watch() could bring, gets the next number instead).
+    -- Per statement (see the top): the transition rows in the order they were written,
+    -- numbered in that order. Other triggers: any but rohrpost's own, and the foreign-key
+    -- triggers that only check (the referencing side's, and NO ACTION / RESTRICT).
     statement_level := payload_fn IS NULL AND rel.relkind = 'r' AND NOT rel.relispartition
-        AND NOT EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = tbl OR h.inhparent = tbl);
-    statement_insert := $ins$WITH c AS MATERIALIZED (SELECT rohrpost.take_claims(%L) AS runs)
-        INSERT INTO rohrpost.journal (seq, table_name, kind, object, groups)
-            SELECT COALESCE(rohrpost.claimed_seq(c.runs, pg_catalog.row_number() OVER ()), rohrpost.next_event_seq()),
-                   %L, %L, %s, %s
-            FROM c, %s n;$ins$;
+        AND NOT EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = tbl OR h.inhparent = tbl)
+        AND NOT EXISTS (SELECT FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND NOT t.tgname = ANY (capture_triggers)
+                          AND t.tgfoid NOT IN ('pg_catalog."RI_FKey_check_ins"'::regproc, 'pg_catalog."RI_FKey_check_upd"'::regproc,
+                                               'pg_catalog."RI_FKey_noaction_del"'::regproc, 'pg_catalog."RI_FKey_noaction_upd"'::regproc,
+                                               'pg_catalog."RI_FKey_restrict_del"'::regproc, 'pg_catalog."RI_FKey_restrict_upd"'::regproc));
+    statement_insert := $ins$INSERT INTO rohrpost.journal (seq, table_name, kind, object, groups)
+            SELECT rohrpost.next_event_seq(), %L, %L, %s, %s FROM %s n;$ins$;
     IF statement_level THEN
-        insert_code := format(statement_insert, fn || 'i', qualified, 'create', object_row, groups_row,
-                              'rohrpost_inserted');
-        delete_code := format(statement_insert, fn || 'd', qualified, 'delete', object_row, groups_row,
-                              'rohrpost_deleted');
+        insert_code := format(statement_insert, qualified, 'create', object_row, groups_row, 'rohrpost_inserted');
+        delete_code := format(statement_insert, qualified, 'delete', object_row, groups_row, 'rohrpost_deleted');
         update_null_check := '';
     ELSIF payload_fn IS NULL THEN
         insert_code := format(journal_insert, qualified, 'create', object_new, groups_new);
@@ -398,19 +402,12 @@ $gen$, qualified, updated_code, groups_changed, groups_new, groups_old, insert_c
 
     EXECUTE format('COMMENT ON FUNCTION rohrpost.%I() IS %L', fn,
         'rohrpost events of ' || qualified || ' (generated by rohrpost.watch)');
-    -- AFTER row triggers fire in name order. The leading underscore puts these before
+    -- AFTER row triggers fire in name order. The leading underscore puts this one before
     -- lower-case names, so when another AFTER trigger changes the same row again,
-    -- the change that fired it is journaled first. (A claim is made as the row is
-    -- written, before any AFTER trigger runs.)
+    -- the change that fired it is journaled first.
     IF statement_level THEN
         EXECUTE format('CREATE TRIGGER _rohrpost_capture AFTER UPDATE ON %s'
                        ' FOR EACH ROW EXECUTE FUNCTION rohrpost.%I()', qualified, fn);
-        EXECUTE format('CREATE TRIGGER _rohrpost_claim_insert AFTER INSERT ON %s FOR EACH ROW'
-                       ' WHEN (rohrpost.claim_event_seq(%L)) EXECUTE FUNCTION rohrpost.%I()',
-                       qualified, fn || 'i', fn);
-        EXECUTE format('CREATE TRIGGER _rohrpost_claim_delete AFTER DELETE ON %s FOR EACH ROW'
-                       ' WHEN (rohrpost.claim_event_seq(%L)) EXECUTE FUNCTION rohrpost.%I()',
-                       qualified, fn || 'd', fn);
         EXECUTE format('CREATE TRIGGER _rohrpost_capture_insert AFTER INSERT ON %s'
                        ' REFERENCING NEW TABLE AS rohrpost_inserted FOR EACH STATEMENT EXECUTE FUNCTION rohrpost.%I()',
                        qualified, fn);

@@ -1,8 +1,7 @@
--- rohrpost-relay migration 14: watched tables capture INSERT and DELETE with statement-level
--- triggers (one journal INSERT per statement), numbering each row as it is written
--- (sql/definitions/watch.sql, claim_event_seq.sql, take_claims.sql); the sequencer orders
--- transactions by their largest stamp (unsequenced.sql). Installing the definitions
--- regenerates every watched table's triggers. Nothing in the schema changes.
+-- rohrpost-relay migration 14: a watched table that no other trigger writes from captures
+-- INSERT and DELETE with statement-level triggers, one journal INSERT per statement (see
+-- sql/definitions/watch.sql). Installing the definitions regenerates every watched table's
+-- triggers. Nothing in the schema changes.
 --
 -- Idempotent like every rohrpost migration: one DO block, advisory lock, version check.
 

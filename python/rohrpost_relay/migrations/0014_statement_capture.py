@@ -1,5 +1,5 @@
-"""Release 14 of the relay's SQL: watched tables capture INSERT and DELETE with
-statement-level triggers, numbering each row as it is written.
+"""Release 14 of the relay's SQL: a watched table that no other trigger writes from
+captures INSERT and DELETE with statement-level triggers, one journal INSERT per statement.
 
 Runs the whole current SQL, as every migration of this app does (see 0001_journal);
 reversing it changes nothing.
