@@ -23,9 +23,12 @@ public struct Migrator {
         public var appliedMigrations: [String]
         /// Whether the definitions were (re)installed: they differed from the installed ones.
         public var installedDefinitions: Bool
+        /// Watched tables whose triggers were regenerated because the table's other triggers
+        /// or inheritance changed since `rohrpost.watch()` (sql/definitions/rewatch_changed.sql).
+        public var rewatchedTables: [String] = []
 
-        /// Whether the database was already at this release.
-        public var changedNothing: Bool { appliedMigrations.isEmpty && !installedDefinitions }
+        /// Whether the database was already at this release, its watched tables' triggers too.
+        public var changedNothing: Bool { appliedMigrations.isEmpty && !installedDefinitions && rewatchedTables.isEmpty }
     }
 
     private let migrations: [Migration]
@@ -45,8 +48,8 @@ public struct Migrator {
     /// The release these migrations make: the highest migration version.
     public var release: Int { migrations.compactMap(\.version).max() ?? 0 }
 
-    /// Runs every migration in order (each skips itself when already applied), then
-    /// installs the definitions.
+    /// Runs every migration in order (each skips itself when already applied), installs
+    /// the definitions, then regenerates the triggers of watched tables that need it.
     @discardableResult
     public func apply(on connection: PostgresConnection) throws -> Report {
         let before = try appliedVersions(on: connection)
@@ -71,7 +74,19 @@ public struct Migrator {
         if installed {
             logger.info("installed definitions", metadata: ["pg.release": "\(release)"])
         }
-        return Report(appliedMigrations: new.map(\.fileName), installedDefinitions: installed)
+        let rewatched = try rewatchChangedTables(on: connection)
+        for table in rewatched {
+            logger.notice("regenerated the triggers of a watched table whose triggers or inheritance changed",
+                          metadata: ["pg.table": "\(table)"])
+        }
+        return Report(appliedMigrations: new.map(\.fileName), installedDefinitions: installed, rewatchedTables: rewatched)
+    }
+
+    /// Calls `rohrpost.rewatch_changed()` where the installed definitions have it; the tables it regenerated.
+    private func rewatchChangedTables(on connection: PostgresConnection) throws -> [String] {
+        let exists = try connection.query("SELECT to_regprocedure('rohrpost.rewatch_changed()') IS NOT NULL")
+        guard exists.first?.first == "t" else { return [] }
+        return try connection.query("SELECT t::text FROM rohrpost.rewatch_changed() t").compactMap { $0.first ?? nil }
     }
 
     /// Hands the definitions to `rohrpost.install_definitions`; whether it applied them.

@@ -16,7 +16,9 @@ struct Migrate: AsyncParsableCommand {
         } else {
             let applied = report.appliedMigrations.isEmpty ? [] : ["Applied \(report.appliedMigrations.joined(separator: ", "))."]
             let installed = report.installedDefinitions ? ["Installed the definitions of sql/definitions."] : []
-            say((applied + installed).joined(separator: " "))
+            let rewatched = report.rewatchedTables.isEmpty
+                ? [] : ["Regenerated the triggers of \(report.rewatchedTables.joined(separator: ", ")) (their triggers or inheritance changed)."]
+            say((applied + installed + rewatched).joined(separator: " "))
         }
     }
 }

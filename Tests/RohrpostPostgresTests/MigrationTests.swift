@@ -52,6 +52,31 @@ import Testing
         #expect(try schemaSnapshot(of: database) == before)
     }
 
+    /// A table captured per statement that gains a trigger of its own gets row triggers at
+    /// the next migrate (what that trigger writes keeps its place), and per statement again
+    /// once the trigger is gone.
+    @Test func migrateRegeneratesTheTriggersOfATableWhoseOwnTriggersChanged() async throws {
+        let database = try await PostgresCluster.shared().makeDatabase()
+        try migrate(database)
+        try database.execute("""
+            CREATE TABLE item (id int PRIMARY KEY); CREATE TABLE other (id int PRIMARY KEY);
+            SELECT rohrpost.watch('item'); SELECT rohrpost.watch('other');
+            CREATE FUNCTION public.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
+            """)
+        func capturesPerStatement() throws -> Bool {
+            try database.query("SELECT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = 'item'::regclass AND tgname = '_rohrpost_capture_insert')")
+                == [["t"]]
+        }
+        #expect(try capturesPerStatement())
+        try database.execute("CREATE TRIGGER audit AFTER INSERT ON item FOR EACH ROW EXECUTE FUNCTION public.noop()")
+        #expect(try migrate(database).rewatchedTables == ["item"])
+        #expect(try !capturesPerStatement())
+        #expect(try migrate(database).changedNothing)
+        try database.execute("DROP TRIGGER audit ON item")
+        #expect(try migrate(database).rewatchedTables == ["item"])
+        #expect(try capturesPerStatement())
+    }
+
     @Test func changedDefinitionsAreInstalledAgainAndEveryWatchedTablesTriggerIsRegenerated() async throws {
         let database = try await PostgresCluster.shared().makeDatabase()
         try migrate(database)

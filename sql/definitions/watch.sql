@@ -21,7 +21,8 @@
 -- ALTER TABLE on a watched table (add, drop, rename or retype a column; attach it as a
 -- partition or make it inherit or be inherited), or CREATE TRIGGER on it, call
 -- rohrpost.watch() again; a dropped or renamed column that the code names makes writes
--- to the table fail until then.
+-- to the table fail until then. (rohrpost-relay migrate, and so serve, regenerates the
+-- triggers of tables whose other triggers or inheritance changed: rewatch_changed.sql.)
 --
 -- payload => 'schema.function': a function taking the table's row type and returning
 -- jsonb, whose result is the event's object. An update is then sent when the payload or
@@ -305,15 +306,8 @@ BEGIN
     journal_insert := $ins$INSERT INTO rohrpost.journal (seq, table_name, kind, object, groups)
             VALUES (rohrpost.next_event_seq(), %L, %L, %s, %s);$ins$;
     -- Per statement (see the top): the transition rows in the order they were written,
-    -- numbered in that order. Other triggers: any but rohrpost's own, and the foreign-key
-    -- triggers that only check (the referencing side's, and NO ACTION / RESTRICT).
-    statement_level := payload_fn IS NULL AND rel.relkind = 'r' AND NOT rel.relispartition
-        AND NOT EXISTS (SELECT FROM pg_inherits h WHERE h.inhrelid = tbl OR h.inhparent = tbl)
-        AND NOT EXISTS (SELECT FROM pg_trigger t
-                        WHERE t.tgrelid = tbl AND NOT t.tgname = ANY (capture_triggers)
-                          AND t.tgfoid NOT IN ('pg_catalog."RI_FKey_check_ins"'::regproc, 'pg_catalog."RI_FKey_check_upd"'::regproc,
-                                               'pg_catalog."RI_FKey_noaction_del"'::regproc, 'pg_catalog."RI_FKey_noaction_upd"'::regproc,
-                                               'pg_catalog."RI_FKey_restrict_del"'::regproc, 'pg_catalog."RI_FKey_restrict_upd"'::regproc));
+    -- numbered in that order.
+    statement_level := rohrpost.captures_per_statement(tbl, payload_fn IS NOT NULL);
     statement_insert := $ins$INSERT INTO rohrpost.journal (seq, table_name, kind, object, groups)
             SELECT rohrpost.next_event_seq(), %L, %L, %s, %s FROM %s n;$ins$;
     IF statement_level THEN
