@@ -13,7 +13,7 @@ AS $fn$
         AND NOT EXISTS (
             SELECT FROM pg_trigger t
             WHERE t.tgrelid = tbl
-              AND t.tgname NOT IN ('_rohrpost_capture', '_rohrpost_capture_insert', '_rohrpost_capture_delete')
+              AND NOT t.tgname = ANY (rohrpost.capture_triggers())
               AND t.tgfoid NOT IN ('"RI_FKey_check_ins"'::regproc, '"RI_FKey_check_upd"'::regproc,
                                    '"RI_FKey_noaction_del"'::regproc, '"RI_FKey_noaction_upd"'::regproc,
                                    '"RI_FKey_restrict_del"'::regproc, '"RI_FKey_restrict_upd"'::regproc))

@@ -4,15 +4,12 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    w record;
+    tbl regclass;
 BEGIN
     PERFORM rohrpost.forget_dropped_tables();
-    FOR w IN SELECT t.table_name, t.groups, t.columns,
-                    (SELECT format('%I.%I', n.nspname, p.proname) FROM pg_proc p
-                     JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = t.payload) AS payload
-             FROM rohrpost.watched_tables t ORDER BY t.table_name::oid
-    LOOP
-        PERFORM rohrpost.watch(w.table_name, w.groups, w.columns, w.payload);
+    -- In oid order, as every caller that locks watched tables takes them.
+    FOR tbl IN SELECT t.table_name FROM rohrpost.watched_tables t ORDER BY t.table_name::oid LOOP
+        PERFORM rohrpost.rewatch(tbl);
     END LOOP;
 END
 $fn$;

@@ -9,20 +9,17 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    w record;
+    tbl regclass;
 BEGIN
     PERFORM rohrpost.forget_dropped_tables();
-    FOR w IN SELECT t.table_name, t.groups, t.columns,
-                    (SELECT format('%I.%I', n.nspname, p.proname) FROM pg_proc p
-                     JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = t.payload) AS payload
-             FROM rohrpost.watched_tables t
+    FOR tbl IN SELECT t.table_name FROM rohrpost.watched_tables t
              WHERE rohrpost.captures_per_statement(t.table_name, t.payload IS NOT NULL)
                    IS DISTINCT FROM EXISTS (SELECT FROM pg_trigger g
                                             WHERE g.tgrelid = t.table_name AND g.tgname = '_rohrpost_capture_insert')
              ORDER BY t.table_name::oid
     LOOP
-        PERFORM rohrpost.watch(w.table_name, w.groups, w.columns, w.payload);
-        RETURN NEXT w.table_name;
+        PERFORM rohrpost.rewatch(tbl);
+        RETURN NEXT tbl;
     END LOOP;
 END
 $fn$;

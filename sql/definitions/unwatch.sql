@@ -13,7 +13,7 @@ BEGIN
     -- The capture triggers watch() made (see watch.sql), not a partition's inherited ones.
     FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
                         WHERE t.tgrelid = tbl AND t.tgparentid = 0
-                          AND t.tgname IN ('_rohrpost_capture', '_rohrpost_capture_insert', '_rohrpost_capture_delete') LOOP
+                          AND t.tgname = ANY (rohrpost.capture_triggers()) LOOP
         EXECUTE format('DROP TRIGGER %I ON %I.%I', trigger_name,
             (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
             (SELECT c.relname FROM pg_class c WHERE c.oid = tbl));

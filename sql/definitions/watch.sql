@@ -82,7 +82,6 @@ DECLARE
     delete_code text;
     statement_level boolean;    -- INSERT and DELETE captured per statement (see the top)
     statement_insert text;      -- the journal INSERT of a statement's created or deleted rows
-    capture_triggers text[] := ARRAY['_rohrpost_capture', '_rohrpost_capture_insert', '_rohrpost_capture_delete'];
     trigger_name name;
 BEGIN
     IF tbl IS NULL THEN
@@ -245,7 +244,7 @@ BEGIN
         RAISE EXCEPTION 'rohrpost.watch: % is a partition of a watched table; watch or unwatch that table', tbl;
     END IF;
     FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
-                        WHERE t.tgrelid = tbl AND t.tgname = ANY (capture_triggers) LOOP
+                        WHERE t.tgrelid = tbl AND t.tgname = ANY (rohrpost.capture_triggers()) LOOP
         EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, qualified);
     END LOOP;
     IF old_config.object_type IS NOT NULL THEN
