@@ -24,7 +24,7 @@ public struct Migrator {
         /// Whether the definitions were (re)installed: they differed from the installed ones.
         public var installedDefinitions: Bool
         /// Watched tables whose triggers were regenerated because the table's other triggers
-        /// or inheritance changed since `rohrpost.watch()` (sql/definitions/rewatch_changed.sql).
+        /// or inheritance changed since `rohrpost.watch()` (sql/definitions/rewatch_tables.sql).
         public var rewatchedTables: [String] = []
 
         /// Whether the database was already at this release, its watched tables' triggers too.
@@ -82,11 +82,11 @@ public struct Migrator {
         return Report(appliedMigrations: new.map(\.fileName), installedDefinitions: installed, rewatchedTables: rewatched)
     }
 
-    /// Calls `rohrpost.rewatch_changed()` where the installed definitions have it; the tables it regenerated.
+    /// Calls `rohrpost.rewatch_tables(changed_only => true)` where the installed definitions have it; the tables it regenerated.
     private func rewatchChangedTables(on connection: PostgresConnection) throws -> [String] {
-        let exists = try connection.query("SELECT to_regprocedure('rohrpost.rewatch_changed()') IS NOT NULL")
+        let exists = try connection.query("SELECT to_regprocedure('rohrpost.rewatch_tables(boolean)') IS NOT NULL")
         guard exists.first?.first == "t" else { return [] }
-        return try connection.query("SELECT t::text FROM rohrpost.rewatch_changed() t").compactMap { $0.first ?? nil }
+        return try connection.query("SELECT t::text FROM rohrpost.rewatch_tables(changed_only => true) t").compactMap { $0.first ?? nil }
     }
 
     /// Hands the definitions to `rohrpost.install_definitions`; whether it applied them.

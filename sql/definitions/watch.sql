@@ -22,7 +22,7 @@
 -- partition or make it inherit or be inherited), or CREATE TRIGGER on it, call
 -- rohrpost.watch() again; a dropped or renamed column that the code names makes writes
 -- to the table fail until then. (rohrpost-relay migrate, and so serve, regenerates the
--- triggers of tables whose other triggers or inheritance changed: rewatch_changed.sql.)
+-- triggers of tables whose other triggers or inheritance changed: rewatch_tables.sql.)
 --
 -- payload => 'schema.function': a function taking the table's row type and returning
 -- jsonb, whose result is the event's object. An update is then sent when the payload or
