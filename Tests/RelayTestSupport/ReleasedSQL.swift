@@ -8,8 +8,12 @@ import RohrpostPostgres
 /// (`git archive e27c901 sql`: release 12, the first with sql/migrations and sql/definitions)
 /// and `released-sql-13.tar.gz` (`git archive 69ceb31 sql`).
 public enum ReleasedSQL {
+    /// The archives of releases with sql/migrations and sql/definitions, by release: a new
+    /// release's SQL becomes a fixture by adding its archive here.
+    private static let archivesWithDefinitions = [12: "released-sql-12.tar.gz", 13: "released-sql-13.tar.gz"]
+
     /// The newest release the archives hold.
-    public static let latestRelease = 13
+    public static let latestRelease = archivesWithDefinitions.keys.max() ?? 11
 
     /// The migrations a database of `release` has applied (none for release 0), in the
     /// files that release shipped.
@@ -38,19 +42,21 @@ public enum ReleasedSQL {
         try sqlFiles(in: folder + "/sql").map { Migration(fileName: $0.fileName, sql: $0.sql) }
     } }
 
-    private static let released12 = Result { try extractWithDefinitions("released-sql-12.tar.gz") }
-    private static let released13 = Result { try extractWithDefinitions("released-sql-13.tar.gz") }
-
     /// The migrations and definitions of `release` (12 or later).
     private static func releasedWithDefinitions(_ release: Int) throws -> (migrations: [Migration], definitions: [SQLDefinition]) {
-        release == 12 ? try released12.get() : try released13.get()
+        guard let files = releasedWithDefinitionsByRelease[release] else {
+            throw TestSupportError(.missingFixture, "no archive of release \(release) in Tests/Fixtures")
+        }
+        return try files.get()
     }
 
-    /// An archive of a release with sql/migrations and sql/definitions.
-    private static func extractWithDefinitions(_ archive: String) throws -> (migrations: [Migration], definitions: [SQLDefinition]) {
-        try extract(archive) { folder in
-            (migrations: try sqlFiles(in: folder + "/sql/migrations").map { Migration(fileName: $0.fileName, sql: $0.sql) },
-             definitions: try sqlFiles(in: folder + "/sql/definitions").map { SQLDefinition(fileName: $0.fileName, sql: $0.sql) })
+    /// Each archive of `archivesWithDefinitions`, read once.
+    private static let releasedWithDefinitionsByRelease = archivesWithDefinitions.mapValues { archive in
+        Result {
+            try extract(archive) { folder in
+                (migrations: try sqlFiles(in: folder + "/sql/migrations").map { Migration(fileName: $0.fileName, sql: $0.sql) },
+                 definitions: try sqlFiles(in: folder + "/sql/definitions").map { SQLDefinition(fileName: $0.fileName, sql: $0.sql) })
+            }
         }
     }
 
