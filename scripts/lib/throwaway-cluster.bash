@@ -7,6 +7,9 @@
 # Durable settings (fsync on), wal_level = logical with room for slots and senders,
 # otherwise PostgreSQL's defaults. As root the server runs as the postgres user, since
 # PostgreSQL refuses to run as root. Extra server options may follow the name.
+#
+# FLUSH_DELAY_US=1000: every WAL flush (fdatasync) takes that much longer, as on a cloud
+# disk (scripts/lib/slow-flush.c, built with cc and preloaded into the server only).
 
 bindir=$(pg_config --bindir)
 as_pg=()
@@ -23,7 +26,13 @@ start_throwaway_cluster() {
     [ "$(id -u)" = 0 ] && chown postgres "$work"
     port=$((20000 + RANDOM % 20000))
     "${as_pg[@]}" "$bindir/initdb" -D "$work/data" -A trust -U postgres >/dev/null
-    "${as_pg[@]}" "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w -o "-p $port -k $work \
+    local preload=()
+    if [ "${FLUSH_DELAY_US:-0}" -gt 0 ]; then
+        cc -shared -fPIC -O2 -o "$work/slow-flush.so" "$(dirname "${BASH_SOURCE[0]}")/slow-flush.c" -ldl
+        chmod 755 "$work/slow-flush.so"
+        preload=(env LD_PRELOAD="$work/slow-flush.so" FLUSH_DELAY_US="$FLUSH_DELAY_US")
+    fi
+    "${as_pg[@]}" "${preload[@]}" "$bindir/pg_ctl" -D "$work/data" -l "$work/log" -w -o "-p $port -k $work \
         -c max_connections=100 -c wal_level=logical -c max_replication_slots=10 -c max_wal_senders=10 $*" start >/dev/null
 }
 
