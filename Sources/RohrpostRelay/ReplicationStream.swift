@@ -125,13 +125,15 @@ struct ReplicationStream: Sendable {
         let xids = "{" + batch.map(\.xid).joined(separator: ",") + "}"
         let counts = "{" + batch.map { String($0.eventCount) }.joined(separator: ",") + "}"
         let lsns = "{" + batch.map { $0.commitLSN.description }.joined(separator: ",") + "}"
-        let times = "{" + batch.map { String(format: "\"%.6f\"", $0.committedAt.timeIntervalSince1970) }.joined(separator: ",") + "}"
+        // Commit times as the stream sends them, microseconds since 2000-01-01 UTC: exact,
+        // and without formatting a floating-point number per commit.
+        let times = "{" + batch.map { String($0.committedAt.microsecondsSince2000) }.joined(separator: ",") + "}"
         return try await pool.run { connection -> String? in
             _ = try connection.query(
                 """
                 SELECT * FROM rohrpost.record_logical_commits($1::xid8[], $2::integer[], $3::pg_lsn[],
-                    ARRAY(SELECT pg_catalog.to_timestamp(t::double precision)
-                          FROM unnest($4::text[]) WITH ORDINALITY u(t, i) ORDER BY i))
+                    ARRAY(SELECT '2000-01-01 00:00:00+00'::pg_catalog.timestamptz + u.m * '1 microsecond'::pg_catalog.interval
+                          FROM unnest($4::bigint[]) WITH ORDINALITY u(m, i) ORDER BY u.i))
                 """, [xids, counts, lsns, times])
             return try connection.query("SELECT pg_catalog.pg_current_wal_insert_lsn()::text").first?.first ?? nil
         }.flatMap { LSN($0) } ?? .invalid

@@ -1,4 +1,3 @@
-import Foundation
 import RohrpostPostgres
 
 /// One committed transaction as the replication stream shows it, reduced to what its
@@ -13,8 +12,8 @@ struct StreamedCommit: Sendable, Hashable {
     var commitLSN: LSN
     /// Where its commit record ends: what the slot may confirm once it is numbered.
     var endLSN: LSN
-    /// When it committed.
-    var committedAt: Date
+    /// When it committed, to the microsecond, as the stream sent it.
+    var committedAt: ReplicationTimestamp
 
     /// The journal rows of `transaction`; nil when it wrote none (or none readable).
     init?(_ transaction: CommittedTransaction, journal: String = "rohrpost.journal") {
@@ -26,6 +25,6 @@ struct StreamedCommit: Sendable, Hashable {
         self.eventCount = count
         self.commitLSN = transaction.commitLSN
         self.endLSN = transaction.endLSN
-        self.committedAt = transaction.commitTime.date
+        self.committedAt = transaction.commitTime
     }
 }

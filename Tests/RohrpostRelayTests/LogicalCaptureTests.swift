@@ -47,6 +47,24 @@ import Testing
         }
     }
 
+    @Test func eachTransactionIsRecordedWithTheCommitTimeTheStreamSent() async throws {
+        try await LiveRelay.with(capture: .logical, setUp: todoTable) { live in
+            let client = try await live.subscriber(#"{"type": "collection", "id": 4}"#)
+            let before = try live.database.query("SELECT clock_timestamp()::text").first?.first ?? nil
+            try live.database.execute("INSERT INTO todo (collection_id, title) VALUES (4, 'timed')")
+            let after = try live.database.query("SELECT clock_timestamp()::text").first?.first ?? nil
+            _ = try await client.receiveEvents(1)
+            // The commit record's own time (the stream's, microseconds since 2000): between
+            // the clock read just before the write and just after its commit returned.
+            let recorded = try live.database.query(
+                """
+                SELECT committed_at BETWEEN $1::timestamptz AND $2::timestamptz, committed_at::text
+                FROM rohrpost.commits ORDER BY position DESC LIMIT 1
+                """, parameters: [before, after])
+            #expect(recorded.first?.first == "t", "committed_at \(recorded.first?[1] ?? "none") is not within \(before ?? "") .. \(after ?? "")")
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func aFiftyThousandRowTransactionArrivesWhole() async throws {
         try await LiveRelay.with(capture: .logical, setUp: todoTable) { live in
             let client = try await live.subscriber(#"{"type": "collection", "id": 9}"#)
