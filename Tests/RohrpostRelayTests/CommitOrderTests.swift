@@ -27,7 +27,7 @@ import Testing
             let values = events.map { $0.object["n"] as? Int ?? -1 }
             let firstOutOfOrder = zip(values, values.indices).first { $0.0 != $0.1 + 1 }
             #expect(values == Array(1...(writers * updates)), "n should be 1, 2, 3, ...: first out of place at index \(String(describing: firstOutOfOrder?.1)) n = \(String(describing: firstOutOfOrder?.0))")
-            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(events.idsIncrease, "ids strictly increase")
             if capture == .trigger {
                 // Writers only appended journal rows: no marker row, no ticket (sql/0011).
                 #expect(try live.database.query("SELECT (SELECT count(*) FROM rohrpost.pending_commit) + (SELECT count(*) FROM rohrpost.tickets)").first?.first == "0")
@@ -65,7 +65,7 @@ import Testing
             let events = try await client.receiveEvents(writers * updates, timeout: .seconds(20))
             let values = events.map { $0.object["n"] as? Int ?? -1 }
             #expect(values == Array(1...(writers * updates)), "n should be 1, 2, 3, ...: \(values.prefix(40))")
-            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(events.idsIncrease, "ids strictly increase")
             try await client.expectNothing(for: .milliseconds(200))
         }
     }
@@ -110,7 +110,7 @@ import Testing
             #expect(parentAt.count == pairs * families && childAt.count == pairs * families, "every parent and child once")
             let early = childAt.filter { id, index in index < parentAt[id] ?? .max }.keys.sorted()
             #expect(early.isEmpty, "children before their parent: \(early.prefix(10)) (\(early.count) in all)")
-            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(events.idsIncrease, "ids strictly increase")
             try await client.expectNothing(for: .milliseconds(200))
         }
     }
@@ -155,7 +155,7 @@ import Testing
                 let mine = transactionsInOrder.filter { $0.hasPrefix("\(writer):") }.map { Int($0.split(separator: ":")[1]) ?? -1 }
                 #expect(mine == Array(0..<transactions), "writer \(writer)'s transactions in the order it committed them")
             }
-            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(events.idsIncrease, "ids strictly increase")
             try await client.expectNothing(for: .milliseconds(200))
         }
     }

@@ -129,7 +129,7 @@ import Testing
             let rows = events.compactMap { $0.kind == "create" ? $0.object["id"] as? Int : nil }
             #expect(rows.sorted() == written, "every row once (\(written.count) written)")
             #expect(events.filter { $0.kind == "note" }.count == written.count, "every message once")
-            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(events.idsIncrease, "ids strictly increase")
             // A transaction's two events together, the row first.
             #expect(stride(from: 0, to: events.count - 1, by: 2).allSatisfy { events[$0].kind == "create" && events[$0 + 1].kind == "note" && events[$0 + 1].id == events[$0].id + 1 })
             // Real-time order: each writer's rows arrive in the order it wrote them.
@@ -179,7 +179,7 @@ import Testing
             let ids = received.map { $0.object["id"] as? Int ?? -1 }
             let rows = try live.database.query("SELECT id FROM todo ORDER BY id").compactMap { $0.first?.flatMap { Int($0) } }
             #expect(ids == rows, "every surviving row once, in commit order")
-            #expect(zip(received, received.dropFirst()).allSatisfy { $0.id < $1.id })
+            #expect(received.idsIncrease)
             // What the client saw is what the journal says now: the same ids.
             let journal = try live.database.query(
                 "SELECT (object->>'id')::int, position FROM rohrpost.read_events(0, 5000)").map { ($0[0] ?? "", $0[1] ?? "") }

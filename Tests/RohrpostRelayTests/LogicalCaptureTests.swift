@@ -73,7 +73,7 @@ import Testing
             let events = try await client.receiveEvents(50_000, timeout: .seconds(30))
             #expect(events.first?.object["title"] as? String == "bulk 1")
             #expect(events.last?.object["title"] as? String == "bulk 50000")
-            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id + 1 == $1.id })
+            #expect(events.idsAreConsecutive)
         }
     }
 }

@@ -37,6 +37,13 @@ struct ReceivedEvent: CustomStringConvertible {
     var updatedFields: [String]? { object["updated_fields"] as? [String] }
 }
 
+extension Array where Element == ReceivedEvent {
+    /// Whether every event's id is larger than the one before it.
+    var idsIncrease: Bool { zip(self, dropFirst()).allSatisfy { $0.id < $1.id } }
+    /// Whether the ids run without a gap: n, n + 1, n + 2, ...
+    var idsAreConsecutive: Bool { zip(self, dropFirst()).allSatisfy { $0.id + 1 == $1.id } }
+}
+
 extension WebSocketTestClient {
     /// The next message, which must be a `subscription-update`.
     func receiveEvent(timeout: Duration = .seconds(15)) async throws -> ReceivedEvent {

@@ -48,7 +48,7 @@ import Testing
         let missing = Set(rows).subtracting(ids).sorted()
         #expect(missing.isEmpty, "\(missing.count) of \(rows.count) rows never arrived: \(missing.prefix(20))")
         #expect(ids.count == Set(ids).count, "rows twice: \(Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted().prefix(20))")
-        #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+        #expect(events.idsIncrease, "ids strictly increase")
         #expect(ConcurrentSessions.eachWritersRowsInOrder(ids, writers: writers), "each writer's rows in the order it wrote them")
         try await client.expectNothing(for: .milliseconds(300))
     }

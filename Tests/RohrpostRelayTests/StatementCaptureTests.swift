@@ -48,7 +48,7 @@ private let itemsAndTags = """
                 "create item c -", "update item c slug-c",
                 "create tag deleted a", "delete item a slug-a", "create tag deleted b", "delete item b slug-b",
             ])
-            #expect(events.dropFirst().map(\.id) == events.dropLast().map { $0.id + 1 }, "consecutive ids: \(events.map(\.id))")
+            #expect(events.idsAreConsecutive, "consecutive ids: \(events.map(\.id))")
             try await client.expectNothing(for: .milliseconds(300))
         }
     }
@@ -91,7 +91,7 @@ private let itemsAndTags = """
             #expect(Set(merged.prefix(3).map(\.summary)) == ["create item new y", "delete item q2 -", "update item p2 x"])
             #expect(Set(merged.suffix(2).map(\.summary)) == ["create item fresh -", "update item upserted y"])
             let all = inserted + merged
-            #expect(zip(all, all.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(all.idsIncrease, "ids strictly increase")
             try await client.expectNothing(for: .milliseconds(300))
         }
     }
@@ -110,7 +110,7 @@ private let itemsAndTags = """
             try live.database.execute("INSERT INTO item (title) VALUES ('after')")
             let events = try await client.receiveEvents(7)
             #expect(events.map(\.summary) == (1...3).map { "create item side \($0) -" } + (1...3).map { "create item main \($0) -" } + ["create item after -"])
-            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(events.idsIncrease, "ids strictly increase")
             try await client.expectNothing(for: .milliseconds(300))
         }
     }
@@ -135,7 +135,7 @@ private let itemsAndTags = """
             #expect(events.map(\.summary) == [
                 "create item a -", "create item b -", "create tag t", "create item c -", "create item d -", "delete item b -",
             ])
-            #expect(events.dropFirst().map(\.id) == events.dropLast().map { $0.id + 1 }, "consecutive ids: \(events.map(\.id))")
+            #expect(events.idsAreConsecutive, "consecutive ids: \(events.map(\.id))")
             try await client.expectNothing(for: .milliseconds(300))
         }
     }
@@ -152,7 +152,7 @@ private let itemsAndTags = """
             let deleted = events.suffix(rows).filter { $0.kind == "delete" }.count
             #expect(created == Array(1...rows), "creates in the order written")
             #expect(deleted == rows)
-            #expect(events.dropFirst().map(\.id) == events.dropLast().map { $0.id + 1 }, "consecutive ids")
+            #expect(events.idsAreConsecutive, "consecutive ids")
             try await client.expectNothing(for: .milliseconds(300))
         }
     }

@@ -91,7 +91,7 @@ import Testing
             let missing = Set(written).subtracting(ids).sorted()
             #expect(missing.isEmpty, "\(missing.count) of \(total) rows never arrived: \(missing.prefix(20))")
             #expect(ids.count == Set(ids).count, "every row once")
-            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids strictly increase")
+            #expect(events.idsIncrease, "ids strictly increase")
             #expect(ConcurrentSessions.eachWritersRowsInOrder(ids, writers: writers), "each writer's rows in the order it wrote them")
             try await client.expectNothing(for: .milliseconds(300))
         }
