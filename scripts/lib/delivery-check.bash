@@ -61,6 +61,20 @@ delivery_start() {
     done
 }
 
+# Waits (up to $3 seconds, default 120) until the counting client, started with
+# PROGRESS_FILE=$work/progress, has received $1 events: the moment a script stops its
+# clock. Exits 1 on timeout; $2 names the run in the line printed.
+delivery_wait_received() {
+    local expected=$1 run=$2 limit=${3:-120} started=$SECONDS
+    until (($(cat "$work/progress" 2>/dev/null || true) + 0 >= expected)); do
+        if ((SECONDS - started > limit)); then
+            echo "DELIVERY CHECK FAILED ($run): the client got $(cat "$work/progress" 2>/dev/null || true) of $expected events within $limit s" | tee /dev/stderr
+            exit 1
+        fi
+        sleep 0.01
+    done
+}
+
 # Compares what the client received with the journal; $1 names the run in the line printed.
 delivery_finish() {
     local label=$1 counts journal received missing extra
